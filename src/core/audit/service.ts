@@ -1,0 +1,186 @@
+/**
+ * @module core/audit/service
+ * The one audit path of Tỉnh Số: `audit(tx, ctx, entry)` inside the transaction of the change it records,
+ * and a batched access log that never costs a request a synchronous insert.
+ */
+import type { Ctx } from '../context.ts';
+import type { Db } from '../db/index.ts';
+import { type AuditCategory, auditCategories, type AuditSeverity } from './categories.ts';
+import { entryHash, type HashedFields } from './chain.ts';
+import {
+  type AuditFilter,
+  type AuditRow,
+  appendChained,
+  chainStart,
+  deleteOlderThan,
+  presentCategories,
+  readChainPage,
+  searchEntries,
+} from './store.ts';
+
+/** What a module says about a change it made. */
+export interface AuditEntry {
+  category: AuditCategory;
+  /** Stable machine name of the action, e.g. `iam.account.create`. */
+  action: string;
+  /** Human description (Vietnamese), shown in the log viewer. */
+  description: string;
+  severity?: AuditSeverity;
+  outcome?: 'success' | 'failure';
+  target?: { type: string; id: string };
+  /** Unit the change belongs to, for scoped reading; defaults to the actor's unit. */
+  unitId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+function toFields(ctx: Ctx, e: AuditEntry, at: Date): HashedFields {
+  return {
+    at,
+    category: e.category,
+    action: e.action,
+    description: e.description.normalize('NFC'),
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    unitId: e.unitId === undefined ? ctx.actor.unitId : e.unitId,
+    severity: e.severity ?? 'info',
+    sourceIp: ctx.ip,
+    outcome: e.outcome ?? 'success',
+    requestId: ctx.requestId,
+    targetType: e.target?.type ?? null,
+    targetId: e.target?.id ?? null,
+    details: e.details ?? {},
+  };
+}
+
+/** Writes one audit entry in `tx`, the transaction of the change it records. */
+export async function audit(tx: Db, ctx: Ctx, entry: AuditEntry, now: Date = new Date()): Promise<void> {
+  await appendChained(tx, entry.category, [toFields(ctx, entry, now)]);
+}
+
+/**
+ * Writes an entry in its own transaction: for events with no surrounding change (a failed login,
+ * a refused request, a runtime error).
+ */
+export async function auditAlone(db: Db, ctx: Ctx, entry: AuditEntry, now: Date = new Date()): Promise<void> {
+  await db.transaction((tx) => audit(tx, ctx, entry, now));
+}
+
+export interface AccessLogOptions {
+  flushIntervalMs: number;
+  batchSize: number;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * Buffers access entries and writes them in batches (one multi-row insert per flush), so a request
+ * never waits for its access-log insert. Entries survive until `close()` flushes them.
+ */
+export class AccessLog {
+  private buffer: HashedFields[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: AccessLogOptions,
+  ) {}
+
+  /** Queues one access entry; returns at once. */
+  record(ctx: Ctx, entry: Omit<AuditEntry, 'category'>, at: Date = new Date()): void {
+    this.buffer.push(toFields(ctx, { ...entry, category: 'access' }, at));
+    if (this.buffer.length >= this.options.batchSize) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Number of entries not yet written. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes everything buffered so far; concurrent calls are serialised. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const batch = this.buffer;
+    this.buffer = [];
+    this.flushing = this.flushing.then(async () => {
+      if (batch.length === 0) return;
+      try {
+        await this.db.transaction((tx) => appendChained(tx, 'access', batch));
+      } catch (err) {
+        // Keep the entries for the next flush rather than lose them.
+        this.buffer = batch.concat(this.buffer);
+        this.options.onError(err);
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Flushes and stops the timer. */
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  checked: number;
+  categories: { category: string; checked: number; brokenAtSeq: number | null }[];
+}
+
+/** Recomputes every category's chain; reports the first altered, inserted or removed entry. */
+export async function verifyChain(db: Db, onProgress?: (checked: number) => void): Promise<VerifyResult> {
+  const categories: VerifyResult['categories'] = [];
+  let total = 0;
+  for (const category of await presentCategories(db)) {
+    let prev = await chainStart(db, category);
+    let after = 0;
+    let checked = 0;
+    let brokenAtSeq: number | null = null;
+    for (;;) {
+      const page = await readChainPage(db, category, after, 5000);
+      for (const row of page) {
+        const expected = entryHash(prev, row);
+        if (row.prevHash !== prev || row.hash !== expected) {
+          brokenAtSeq = row.seq;
+          break;
+        }
+        prev = row.hash;
+        checked++;
+      }
+      total += page.length;
+      onProgress?.(total);
+      if (brokenAtSeq !== null || page.length < 5000) break;
+      after = page[page.length - 1]!.seq;
+    }
+    categories.push({ category, checked, brokenAtSeq });
+  }
+  return { ok: categories.every((c) => c.brokenAtSeq === null), checked: total, categories };
+}
+
+/** Searches the log newest first. */
+export function searchAudit(db: Db, filter: AuditFilter): Promise<AuditRow[]> {
+  return searchEntries(db, filter);
+}
+
+/** Applies retention: each category keeps `days[category]` days (default from the category table). */
+export async function applyRetention(
+  db: Db,
+  days: Partial<Record<string, number>>,
+  now: Date = new Date(),
+): Promise<Record<string, number>> {
+  const removed: Record<string, number> = {};
+  for (const category of await presentCategories(db)) {
+    const keep = days[category] ?? auditCategories[category as AuditCategory]?.defaultRetentionDays ?? 365;
+    const n = await deleteOlderThan(db, category, new Date(now.getTime() - keep * 86_400_000));
+    if (n > 0) removed[category] = n;
+  }
+  return removed;
+}
+
+export type { AuditFilter, AuditRow };

@@ -1,0 +1,116 @@
+/**
+ * @module core/config/schema
+ * The configuration schema. Each key maps to an environment variable named
+ * `TINHSO_<PATH>` (camelCase → SNAKE_CASE, dots → `_`), plus the aliases in `envAliases`.
+ * Keys listed in `secretKeys` may also come from a file named by `<VAR>_FILE`.
+ */
+import { type Static, Type } from 'typebox';
+
+const Cidr = Type.String({ pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$', description: 'IPv4/IPv6 address or CIDR' });
+
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({ default: './data', description: 'Folder for the embedded database and files' }),
+    nodeId: Type.String({ default: '', description: 'Name of this node among several; empty = hostname:pid' }),
+    modules: Type.Array(Type.String(), { default: [], description: 'Modules served by this node; empty = all' }),
+    database: Type.Object(
+      {
+        url: Type.String({
+          default: '',
+          description: 'postgres://… for PostgreSQL; empty = embedded PGlite in dataDir',
+        }),
+        poolSize: Type.Integer({ default: 20, minimum: 1, maximum: 500 }),
+      },
+      { default: {} },
+    ),
+    http: Type.Object(
+      {
+        host: Type.String({ default: '0.0.0.0' }),
+        port: Type.Integer({ default: 8080, minimum: 0, maximum: 65535 }),
+        publicUrl: Type.String({ default: '', description: 'URL people use, shown in messages' }),
+        trustedProxies: Type.Array(Cidr, {
+          default: [],
+          description: 'Reverse proxies whose X-Forwarded-For/-Proto are believed',
+        }),
+        bodyLimit: Type.Integer({ default: 1_048_576, minimum: 1024 }),
+        loginRateLimit: Type.Integer({ default: 10, minimum: 1, description: 'Login attempts per IP per minute' }),
+        shutdownGraceMs: Type.Integer({ default: 10_000, minimum: 0 }),
+      },
+      { default: {} },
+    ),
+    tls: Type.Object(
+      {
+        mode: Type.Union([Type.Literal('off'), Type.Literal('files'), Type.Literal('self-signed')], {
+          default: 'off',
+        }),
+        certFile: Type.String({ default: '' }),
+        keyFile: Type.String({ default: '' }),
+        pfxFile: Type.String({ default: '' }),
+        pfxPassphrase: Type.String({ default: '' }),
+        hstsMaxAge: Type.Integer({ default: 31_536_000, minimum: 0 }),
+      },
+      { default: {} },
+    ),
+    security: Type.Object(
+      {
+        masterKey: Type.String({
+          default: '',
+          description:
+            '32-byte key (64 hex chars) encrypting secrets at rest; generated into dataDir when embedded',
+        }),
+        cookieSecure: Type.Union([Type.Literal('auto'), Type.Literal('always')], { default: 'auto' }),
+      },
+      { default: {} },
+    ),
+    log: Type.Object(
+      {
+        level: Type.Union(
+          ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+          { default: 'info' },
+        ),
+        pretty: Type.Boolean({ default: false }),
+      },
+      { default: {} },
+    ),
+    audit: Type.Object(
+      {
+        flushIntervalMs: Type.Integer({ default: 1000, minimum: 10 }),
+        flushBatchSize: Type.Integer({ default: 500, minimum: 1 }),
+      },
+      { default: {} },
+    ),
+    backup: Type.Object(
+      {
+        dir: Type.String({ default: '', description: 'Backup folder; empty = dataDir/backups' }),
+      },
+      { default: {} },
+    ),
+    scheduler: Type.Object(
+      {
+        enabled: Type.Boolean({ default: true }),
+        tickMs: Type.Integer({ default: 15_000, minimum: 100 }),
+      },
+      { default: {} },
+    ),
+    nats: Type.Object({ url: Type.String({ default: '' }) }, { default: {} }),
+    redis: Type.Object({ url: Type.String({ default: '' }) }, { default: {} }),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+
+/** Keys whose values are secrets: accepted from `<VAR>_FILE`, redacted in logs and backups. */
+export const secretKeys = ['database.url', 'security.masterKey', 'tls.pfxPassphrase', 'redis.url'] as const;
+
+/** Conventional environment names accepted besides the derived `TINHSO_*` ones. */
+export const envAliases: Record<string, string> = {
+  DATABASE_URL: 'database.url',
+  PORT: 'http.port',
+  TINHSO_TLS: 'tls.mode',
+  TINHSO_NATS_URL: 'nats.url',
+  TINHSO_REDIS_URL: 'redis.url',
+  TINHSO_MODULES: 'modules',
+  TINHSO_DATA_DIR: 'dataDir',
+  LOG_LEVEL: 'log.level',
+};

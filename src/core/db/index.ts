@@ -1,0 +1,15 @@
+/**
+ * @module core/db
+ * Public surface of the database layer.
+ */
+export {
+  type Database,
+  type DatabaseKind,
+  type Db,
+  openDatabase,
+  queryRows,
+  quoteIdent,
+  type RawTx,
+  sql,
+} from './database.ts';
+export { listMigrations, migrate, type Migration } from './migrate.ts';
