@@ -48,7 +48,11 @@ describe('audit()', () => {
 
   it('detects an altered, a deleted and an inserted entry', async () => {
     for (let i = 0; i < 5; i++) {
-      await auditAlone(database.db, ctx, { category: 'org', action: 'org.test', description: `thay đổi ${i}` });
+      await auditAlone(database.db, ctx, {
+        category: 'org',
+        action: 'org.test',
+        description: `thay đổi ${i}`,
+      });
     }
     expect((await verifyChain(database.db)).ok).toBe(true);
     const [target] = await searchAudit(database.db, { categories: ['org'], text: 'thay đổi 2', limit: 1 });
@@ -56,7 +60,9 @@ describe('audit()', () => {
     const result = await verifyChain(database.db);
     expect(result.ok).toBe(false);
     expect(result.categories.find((c) => c.category === 'org')?.brokenAtSeq).toBe(target!.seq);
-    await database.db.execute(sql`update audit_log set description = 'thay đổi 2' where seq = ${target!.seq}`);
+    await database.db.execute(
+      sql`update audit_log set description = 'thay đổi 2' where seq = ${target!.seq}`,
+    );
     expect((await verifyChain(database.db)).ok).toBe(true);
     await database.db.execute(sql`delete from audit_log where seq = ${target!.seq}`);
     expect((await verifyChain(database.db)).ok).toBe(false);
@@ -72,7 +78,10 @@ describe('AccessLog', () => {
     await log.close();
     expect(await searchAudit(database.db, { categories: ['access'], limit: 100 })).toHaveLength(50);
     const v = await verifyChain(database.db);
-    expect(v.categories.find((c) => c.category === 'access')).toMatchObject({ checked: 50, brokenAtSeq: null });
+    expect(v.categories.find((c) => c.category === 'access')).toMatchObject({
+      checked: 50,
+      brokenAtSeq: null,
+    });
   });
 });
 

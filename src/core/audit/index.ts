@@ -2,22 +2,23 @@
  * @module core/audit
  * Public surface of the audit log (SEC-10, SEC-11, LGSP-33).
  */
+
+export {
+  type AuditCategory,
+  type AuditSeverity,
+  auditCategories,
+  auditCategoryNames,
+  auditSeverities,
+} from './categories.ts';
 export {
   AccessLog,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditRow,
   applyRetention,
   audit,
   auditAlone,
   searchAudit,
-  verifyChain,
-  type AuditEntry,
-  type AuditFilter,
-  type AuditRow,
   type VerifyResult,
+  verifyChain,
 } from './service.ts';
-export {
-  auditCategories,
-  auditCategoryNames,
-  auditSeverities,
-  type AuditCategory,
-  type AuditSeverity,
-} from './categories.ts';

@@ -5,7 +5,7 @@
  */
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/index.ts';
-import { type AuditCategory, auditCategories, type AuditSeverity } from './categories.ts';
+import { type AuditCategory, type AuditSeverity, auditCategories } from './categories.ts';
 import { entryHash, type HashedFields } from './chain.ts';
 import {
   type AuditFilter,

@@ -2,7 +2,7 @@
  * @module core/audit/store
  * SQL of the audit log: chained appends, keyset reads for verification, search and retention.
  */
-import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, ilike, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../db/index.ts';
 import { entryHash, GENESIS_HASH, type HashedFields } from './chain.ts';
 import { auditChainAnchor, auditLog } from './tables.ts';
@@ -45,7 +45,12 @@ export async function chainStart(db: Db, category: string): Promise<string> {
 }
 
 /** Reads one page of a category in chain order, after `afterSeq`. */
-export function readChainPage(db: Db, category: string, afterSeq: number, limit: number): Promise<AuditRow[]> {
+export function readChainPage(
+  db: Db,
+  category: string,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditRow[]> {
   return db
     .select()
     .from(auditLog)

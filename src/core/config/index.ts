@@ -2,5 +2,5 @@
  * @module core/config
  * Public surface of configuration.
  */
-export { configKeys, loadConfig, redactedConfig, type LoadConfigOptions } from './load.ts';
+export { configKeys, type LoadConfigOptions, loadConfig, redactedConfig } from './load.ts';
 export { type Config, ConfigSchema, secretKeys } from './schema.ts';

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { isAppError } from '../errors/index.ts';
 import { loadConfig, redactedConfig } from './load.ts';
 
-
 describe('loadConfig', () => {
   it('applies defaults when nothing is configured', () => {
     const c = loadConfig({ env: {}, file: '' });

@@ -61,7 +61,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
 
-  const file = options.file ?? env.TINHSO_CONFIG ?? (existsSync('tinhso.config.json') ? 'tinhso.config.json' : '');
+  const file =
+    options.file ?? env.TINHSO_CONFIG ?? (existsSync('tinhso.config.json') ? 'tinhso.config.json' : '');
   if (file) {
     try {
       Object.assign(raw, JSON.parse(readFileSync(file, 'utf8')));
@@ -127,7 +128,9 @@ function crossFieldProblems(c: Config): string[] {
     out.push('tls.mode=files needs tls.certFile and tls.keyFile (PEM), or tls.pfxFile (PKCS#12)');
   }
   if (c.security.masterKey && !/^[0-9a-fA-F]{64}$/.test(c.security.masterKey)) {
-    out.push('security.masterKey (TINHSO_SECURITY_MASTER_KEY): expected 64 hex characters; use `openssl rand -hex 32`');
+    out.push(
+      'security.masterKey (TINHSO_SECURITY_MASTER_KEY): expected 64 hex characters; use `openssl rand -hex 32`',
+    );
   }
   if (c.database.url && !/^postgres(ql)?:\/\//.test(c.database.url)) {
     out.push('database.url (DATABASE_URL): expected postgres://user@host:port/database');

@@ -6,13 +6,22 @@
  */
 import { type Static, Type } from 'typebox';
 
-const Cidr = Type.String({ pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$', description: 'IPv4/IPv6 address or CIDR' });
+const Cidr = Type.String({
+  pattern: '^[0-9a-fA-F:.]+(/\\d{1,3})?$',
+  description: 'IPv4/IPv6 address or CIDR',
+});
 
 export const ConfigSchema = Type.Object(
   {
     dataDir: Type.String({ default: './data', description: 'Folder for the embedded database and files' }),
-    nodeId: Type.String({ default: '', description: 'Name of this node among several; empty = hostname:pid' }),
-    modules: Type.Array(Type.String(), { default: [], description: 'Modules served by this node; empty = all' }),
+    nodeId: Type.String({
+      default: '',
+      description: 'Name of this node among several; empty = hostname:pid',
+    }),
+    modules: Type.Array(Type.String(), {
+      default: [],
+      description: 'Modules served by this node; empty = all',
+    }),
     database: Type.Object(
       {
         url: Type.String({
@@ -33,7 +42,11 @@ export const ConfigSchema = Type.Object(
           description: 'Reverse proxies whose X-Forwarded-For/-Proto are believed',
         }),
         bodyLimit: Type.Integer({ default: 1_048_576, minimum: 1024 }),
-        loginRateLimit: Type.Integer({ default: 10, minimum: 1, description: 'Login attempts per IP per minute' }),
+        loginRateLimit: Type.Integer({
+          default: 10,
+          minimum: 1,
+          description: 'Login attempts per IP per minute',
+        }),
         shutdownGraceMs: Type.Integer({ default: 10_000, minimum: 0 }),
       },
       { default: {} },

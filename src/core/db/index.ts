@@ -12,4 +12,4 @@ export {
   type RawTx,
   sql,
 } from './database.ts';
-export { listMigrations, migrate, type Migration } from './migrate.ts';
+export { listMigrations, type Migration, migrate } from './migrate.ts';

@@ -6,7 +6,7 @@
  * from migrating at once.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../errors/index.ts';
 import type { Database } from './database.ts';
@@ -54,7 +54,9 @@ export async function migrate(
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.exec(`create table if not exists schema_migrations (
       name text primary key, checksum text not null, applied_at timestamptz not null default now())`);
-    const rows = await tx.query<{ name: string; checksum: string }>('select name, checksum from schema_migrations');
+    const rows = await tx.query<{ name: string; checksum: string }>(
+      'select name, checksum from schema_migrations',
+    );
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
     const pending = all.filter((m) => !done.has(m.name));
     for (const m of all) {

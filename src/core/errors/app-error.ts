@@ -2,7 +2,7 @@
  * @module core/errors/app-error
  * The one error type of Tỉnh Số: a stable code from the catalogue plus structured details.
  */
-import { type ErrorCode, catalogue } from '../../errors.ts';
+import { catalogue, type ErrorCode } from '../../errors.ts';
 
 export type ErrorDetails = Record<string, unknown>;
 

@@ -2,6 +2,7 @@
  * @module core/errors
  * Public surface of the error model.
  */
-export { AppError, formatMessage, isAppError, type ErrorDetails } from './app-error.ts';
-export { defineErrors, type ErrorSpec } from './define.ts';
+
 export type { ErrorCode } from '../../errors.ts';
+export { AppError, type ErrorDetails, formatMessage, isAppError } from './app-error.ts';
+export { defineErrors, type ErrorSpec } from './define.ts';

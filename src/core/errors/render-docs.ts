@@ -6,10 +6,10 @@ import { catalogue } from '../../errors.ts';
 
 /** The full text of docs/errors.md. */
 export function renderErrorsDoc(): string {
-  const escape = (s: string) => s.replaceAll('|', '\\|');
+  const cell = (s: string) => s.replaceAll('|', '\\|');
   const rows = Object.entries(catalogue)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([code, spec]) => `| \`${code}\` | ${spec.status} | ${escape(spec.vi)} | ${escape(spec.en)} |`);
+    .map(([code, spec]) => `| \`${code}\` | ${spec.status} | ${cell(spec.vi)} | ${cell(spec.en)} |`);
   return [
     '# Error codes',
     '',

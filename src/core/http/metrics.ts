@@ -1,0 +1,26 @@
+/**
+ * @module core/http/metrics
+ * Prometheus metrics: process defaults plus HTTP request durations by route.
+ */
+import client from 'prom-client';
+
+/** A registry per server, so several servers in one test process do not collide. */
+export function createMetrics() {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry, prefix: 'tinhso_' });
+  const httpDuration = new client.Histogram({
+    name: 'tinhso_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const accessLogPending = new client.Gauge({
+    name: 'tinhso_access_log_pending',
+    help: 'Access-log entries buffered and not yet written',
+    registers: [registry],
+  });
+  return { registry, httpDuration, accessLogPending };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

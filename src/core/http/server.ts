@@ -1,0 +1,209 @@
+/**
+ * @module core/http/server
+ * Builds the Fastify server: request ids, security headers, cookies, OpenAPI at /api/docs,
+ * problem+json errors, health and readiness probes, Prometheus metrics, the batched access log,
+ * and HTTPS with HSTS when a certificate is configured. Modules add their routes through `register`.
+ */
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import type { Ctx } from '../context.ts';
+import { sql } from '../db/index.ts';
+import { AppError } from '../errors/index.ts';
+import type { Platform } from '../platform.ts';
+import { isLoopback } from './client-ip.ts';
+import { createMetrics } from './metrics.ts';
+import { sendProblem, toAppError } from './problem.ts';
+import { tlsOptions } from './tls.ts';
+import type { App } from './types.ts';
+
+const REQUEST_ID = /^[\w\-=.]{1,100}$/;
+
+export interface BuildServerOptions {
+  /** Registers the modules' routes and hooks. */
+  register?: (app: App) => Promise<void>;
+  /** Version string shown in OpenAPI. */
+  version?: string;
+}
+
+/** Anonymous context for a request not (yet) authenticated. */
+export function anonymousCtx(request: FastifyRequest): Ctx {
+  const header = String(request.headers['accept-language'] ?? '');
+  return {
+    actor: {
+      kind: 'anonymous',
+      id: null,
+      name: 'anonymous',
+      unitId: null,
+      permissions: new Set(),
+      scope: 'own',
+    },
+    ip: request.ip,
+    requestId: request.id,
+    lang: header.toLowerCase().startsWith('en') ? 'en' : 'vi',
+  };
+}
+
+/** True when the request came over TLS, directly or via a trusted proxy's X-Forwarded-Proto. */
+export function isSecureRequest(request: FastifyRequest): boolean {
+  return request.protocol === 'https';
+}
+
+/** Builds (but does not start) the HTTP server. */
+export async function buildServer(platform: Platform, options: BuildServerOptions = {}): Promise<App> {
+  const { config } = platform;
+  const https = await tlsOptions(config);
+  const metrics = createMetrics();
+  let shuttingDown = false;
+
+  const app = Fastify({
+    loggerInstance: platform.log,
+    https,
+    trustProxy: config.http.trustedProxies.length > 0 ? [...config.http.trustedProxies] : false,
+    bodyLimit: config.http.bodyLimit,
+    genReqId: (req: import('node:http').IncomingMessage) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    },
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  } as never).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  app.decorateRequest('ctx', null as unknown as Ctx);
+  app.addHook('onRequest', async (request, reply) => {
+    request.ctx = anonymousCtx(request);
+    reply.header('x-request-id', request.id);
+    if (request.routeOptions.config.credentials && !isSecureRequest(request) && !isLoopback(request.ip)) {
+      throw new AppError('INSECURE_TRANSPORT');
+    }
+  });
+
+  await app.register(fastifyHelmet, {
+    // HSTS only means something over HTTPS; behind a TLS proxy the proxy sets it.
+    hsts: https ? { maxAge: config.tls.hstsMaxAge, includeSubDomains: true } : false,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Tỉnh Số API',
+        version: options.version ?? '0.1.0',
+        description:
+          'API của nền tảng Tỉnh Số (LGSP, SOC, IR, HRM). Lỗi trả về dạng application/problem+json với mã lỗi ổn định; xem docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tinhso_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+        },
+      },
+    },
+  });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    uiConfig: { docExpansion: 'list' },
+    // The UI needs inline scripts; it gets its own relaxed CSP, the rest of the app keeps the strict one.
+    staticCSP: true,
+    transformStaticCSP: (header) => header,
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const appError = toAppError(error, request.id);
+    if (appError.code === 'INTERNAL') {
+      request.log.error({ err: error }, 'unhandled error');
+    } else {
+      request.log.info({ code: appError.code, err: appError.cause ?? undefined }, 'request refused');
+    }
+    return sendProblem(request, reply, appError);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      new AppError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] }),
+    ),
+  );
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    if (request.routeOptions.config.noAccessLog || !route.startsWith('/api') || route.startsWith('/api/docs'))
+      return;
+    const ctx = request.ctx ?? anonymousCtx(request);
+    platform.accessLog.record(ctx, {
+      action: `${request.method} ${route}`,
+      description: `${request.method} ${request.url.split('?')[0]} → ${reply.statusCode}`,
+      outcome: reply.statusCode < 400 ? 'success' : 'failure',
+      severity: reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'notice' : 'info',
+      details: { status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+    });
+  });
+
+  const Health = Type.Object({ status: Type.String() });
+  app.get(
+    '/healthz',
+    {
+      config: { auth: 'public', noAccessLog: true },
+      schema: { tags: ['system'], response: { 200: Health } },
+    },
+    async () => ({ status: 'ok' }),
+  );
+  app.get(
+    '/readyz',
+    {
+      config: { auth: 'public', noAccessLog: true },
+      schema: { tags: ['system'], response: { 200: Health, 503: Type.Unknown() } },
+    },
+    async () => {
+      if (shuttingDown) throw new AppError('SERVICE_UNAVAILABLE');
+      try {
+        await platform.db.execute(sql`select 1`);
+      } catch (err) {
+        throw new AppError('SERVICE_UNAVAILABLE', {}, { cause: err });
+      }
+      return { status: 'ready' };
+    },
+  );
+  app.get(
+    '/metrics',
+    { config: { auth: 'public', noAccessLog: true }, schema: { hide: true } },
+    async (_req, reply) => {
+      metrics.accessLogPending.set(platform.accessLog.pending);
+      reply.type(metrics.registry.contentType);
+      return metrics.registry.metrics();
+    },
+  );
+
+  if (options.register) await options.register(app);
+
+  app.addHook('preClose', async () => {
+    shuttingDown = true;
+  });
+  app.addHook('onClose', async () => {
+    await platform.accessLog.flush();
+  });
+  return app;
+}

@@ -1,0 +1,5 @@
+/**
+ * @module core/settings
+ * Public surface of run-time settings.
+ */
+export { defineSetting, type SettingDef, Settings } from './service.ts';

@@ -1,0 +1,31 @@
+/**
+ * @module core/settings/store
+ * SQL of administrator-set settings (policies), one JSON value per key.
+ */
+import { eq } from 'drizzle-orm';
+import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Db } from '../db/index.ts';
+
+export const settingsTable = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: jsonb('value').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedBy: text('updated_by'),
+});
+
+/** Reads one setting's stored value, or undefined. */
+export async function readSetting(db: Db, key: string): Promise<unknown> {
+  const [row] = await db
+    .select({ value: settingsTable.value })
+    .from(settingsTable)
+    .where(eq(settingsTable.key, key));
+  return row?.value;
+}
+
+/** Inserts or replaces one setting. */
+export async function writeSetting(db: Db, key: string, value: unknown, by: string): Promise<void> {
+  await db
+    .insert(settingsTable)
+    .values({ key, value, updatedBy: by })
+    .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedBy: by, updatedAt: new Date() } });
+}
