@@ -95,4 +95,14 @@ export const coreErrors = defineErrors({
     vi: 'Chỉ khôi phục được vào cơ sở dữ liệu trống.',
     en: 'A backup can only be restored into an empty database.',
   },
+  BACKUP_RUNNING: {
+    status: 409,
+    vi: 'Một bản sao lưu khác đang chạy; hãy đợi nó hoàn tất.',
+    en: 'Another backup is running; wait for it to finish.',
+  },
+  SCHEDULER_JOB_BUSY: {
+    status: 409,
+    vi: 'Công việc định kỳ {job} đang chạy (trên máy chủ {owner}).',
+    en: 'The scheduled job {job} is already running (on node {owner}).',
+  },
 });
