@@ -25,6 +25,11 @@ export const iamErrors = defineErrors({
     vi: 'Tên đăng nhập hoặc mật khẩu không đúng. Còn {remaining} lần thử trước khi tài khoản bị khóa.',
     en: 'Wrong username or password. {remaining} attempts left before the account is locked.',
   },
+  IAM_CURRENT_PASSWORD_WRONG: {
+    status: 400,
+    vi: 'Mật khẩu hiện tại không đúng.',
+    en: 'The current password is wrong.',
+  },
   IAM_ACCOUNT_LOCKED: {
     status: 423,
     vi: 'Tài khoản đã bị khóa do đăng nhập sai quá {limit} lần. Liên hệ quản trị viên để mở khóa.',
@@ -44,6 +49,16 @@ export const iamErrors = defineErrors({
     status: 400,
     vi: 'Mật khẩu không đạt chính sách: {rules}',
     en: 'The password does not meet the policy: {rules}',
+  },
+  IAM_PASSWORD_EXPIRED: {
+    status: 403,
+    vi: 'Mật khẩu đã hết hiệu lực ({days} ngày) nên tài khoản tạm khóa. Hãy đổi mật khẩu để mở khóa tài khoản.',
+    en: 'The password expired ({days} days) so the account is locked. Change the password to unlock it.',
+  },
+  IAM_PASSWORD_REUSED: {
+    status: 400,
+    vi: 'Không được dùng lại {count} mật khẩu gần nhất.',
+    en: 'None of the last {count} passwords may be reused.',
   },
   IAM_TOTP_REQUIRED: {
     status: 401,

@@ -202,6 +202,11 @@ export async function buildServer(platform: Platform, options: BuildServerOption
   app.addHook('preClose', async () => {
     shuttingDown = true;
   });
+  // While closing, in-flight responses still complete but end their keep-alive connection, so close()
+  // does not wait for idle browser connections to time out.
+  app.addHook('onSend', async (_request, reply) => {
+    if (shuttingDown) reply.header('connection', 'close');
+  });
   app.addHook('onClose', async () => {
     await platform.accessLog.flush();
   });

@@ -1,0 +1,24 @@
+/**
+ * @module core/text/vietnamese
+ * Vietnamese text as data: NFC normalisation, diacritic-insensitive folding for search, vi collation.
+ */
+
+/** Normalises to NFC and trims; every stored name goes through this. */
+export function nfc(s: string): string {
+  return s.normalize('NFC').trim();
+}
+
+/** Folds to a search key: no diacritics (đ → d), lower case, single spaces. "Sở Tài chính" → "so tai chinh". */
+export function foldForSearch(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Collator for sorting Vietnamese names the way Vietnamese readers expect. */
+export const viCollator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });

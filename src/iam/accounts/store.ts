@@ -1,0 +1,197 @@
+/**
+ * @module iam/accounts/store
+ * SQL of accounts, their roles, grants and password history.
+ */
+import { and, asc, desc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../../core/db/index.ts';
+import { accountGrants, accountRoles, accounts, passwordHistory } from '../tables.ts';
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type NewAccountRow = typeof accounts.$inferInsert;
+
+/** The account with its role ids and grants, as the service presents it. */
+export interface AccountRecord extends AccountRow {
+  roles: string[];
+  grants: { permission: string; effect: 'allow' | 'deny' }[];
+}
+
+export interface AccountQuery {
+  /** Folded search text matched against username and folded full name. */
+  q?: string;
+  unitIds?: string[] | 'all';
+  status?: string;
+  role?: string;
+  offset: number;
+  limit: number;
+  sort: 'username' | 'fullName' | 'createdAt' | 'lastLoginAt';
+  order: 'asc' | 'desc';
+}
+
+function whereOf(q: Omit<AccountQuery, 'offset' | 'limit' | 'sort' | 'order'>): SQL | undefined {
+  const like = q.q ? `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+  return and(
+    like ? or(ilike(accounts.username, like), ilike(accounts.fullNameSearch, like)) : undefined,
+    q.unitIds === undefined || q.unitIds === 'all'
+      ? undefined
+      : q.unitIds.length
+        ? inArray(accounts.unitId, q.unitIds)
+        : sql`false`,
+    q.status ? eq(accounts.status, q.status as AccountRow['status']) : undefined,
+    q.role
+      ? sql`exists (select 1 from iam_account_roles r where r.account_id = ${accounts.id} and r.role_id = ${q.role})`
+      : undefined,
+  );
+}
+
+/** One page of accounts and the total matching. */
+export async function findAccounts(db: Db, q: AccountQuery): Promise<{ rows: AccountRow[]; total: number }> {
+  const where = whereOf(q);
+  const column = {
+    username: accounts.username,
+    fullName: accounts.fullName,
+    createdAt: accounts.createdAt,
+    lastLoginAt: accounts.lastLoginAt,
+  }[q.sort];
+  const [rows, [count]] = await Promise.all([
+    db
+      .select()
+      .from(accounts)
+      .where(where)
+      .orderBy(q.order === 'asc' ? asc(column) : desc(column), asc(accounts.id))
+      .offset(q.offset)
+      .limit(q.limit),
+    db.select({ n: sql<number>`count(*)::int` }).from(accounts).where(where),
+  ]);
+  return { rows, total: count?.n ?? 0 };
+}
+
+/** Loads accounts with roles and grants in three set-based queries. */
+export async function withRolesAndGrants(db: Db, rows: AccountRow[]): Promise<AccountRecord[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const [roleRows, grantRows] = await Promise.all([
+    db.select().from(accountRoles).where(inArray(accountRoles.accountId, ids)),
+    db.select().from(accountGrants).where(inArray(accountGrants.accountId, ids)),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    roles: roleRows
+      .filter((x) => x.accountId === r.id)
+      .map((x) => x.roleId)
+      .sort(),
+    grants: grantRows
+      .filter((x) => x.accountId === r.id)
+      .map((x) => ({ permission: x.permission, effect: x.effect }))
+      .sort((a, b) => a.permission.localeCompare(b.permission)),
+  }));
+}
+
+/** One account by id. */
+export async function accountById(db: Db, id: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, id));
+  return row;
+}
+
+/** One account by (lower-case) username. */
+export async function accountByUsername(db: Db, username: string): Promise<AccountRow | undefined> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.username, username));
+  return row;
+}
+
+/** Inserts an account and its first password-history row. */
+export async function insertAccount(db: Db, row: NewAccountRow): Promise<AccountRow> {
+  const [created] = await db.insert(accounts).values(row).returning();
+  await db.insert(passwordHistory).values({ accountId: created!.id, passwordHash: row.passwordHash });
+  return created!;
+}
+
+/** Updates columns of an account. */
+export async function updateAccount(
+  db: Db,
+  id: string,
+  patch: Partial<NewAccountRow>,
+): Promise<AccountRow | undefined> {
+  const [row] = await db
+    .update(accounts)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(eq(accounts.id, id))
+    .returning();
+  return row;
+}
+
+/** Replaces the role set of an account. */
+export async function replaceRoles(db: Db, accountId: string, roleIds: string[]): Promise<void> {
+  await db.delete(accountRoles).where(eq(accountRoles.accountId, accountId));
+  if (roleIds.length) await db.insert(accountRoles).values(roleIds.map((roleId) => ({ accountId, roleId })));
+}
+
+/** Replaces the per-account grants. */
+export async function replaceGrants(
+  db: Db,
+  accountId: string,
+  grants: { permission: string; effect: 'allow' | 'deny' }[],
+): Promise<void> {
+  await db.delete(accountGrants).where(eq(accountGrants.accountId, accountId));
+  if (grants.length) await db.insert(accountGrants).values(grants.map((g) => ({ accountId, ...g })));
+}
+
+/** The most recent `n` password hashes of an account. */
+export async function recentPasswordHashes(db: Db, accountId: string, n: number): Promise<string[]> {
+  if (n <= 0) return [];
+  const rows = await db
+    .select({ h: passwordHistory.passwordHash })
+    .from(passwordHistory)
+    .where(eq(passwordHistory.accountId, accountId))
+    .orderBy(desc(passwordHistory.createdAt))
+    .limit(n);
+  return rows.map((r) => r.h);
+}
+
+/** Sets a new password hash and records it in the history. */
+export async function setPassword(
+  db: Db,
+  accountId: string,
+  hash: string,
+  mustChange: boolean,
+  at: Date,
+): Promise<void> {
+  await db
+    .update(accounts)
+    .set({ passwordHash: hash, passwordChangedAt: at, mustChangePassword: mustChange, updatedAt: at })
+    .where(eq(accounts.id, accountId));
+  await db.insert(passwordHistory).values({ accountId, passwordHash: hash, createdAt: at });
+}
+
+/** Effective permissions: union of role permissions and allow-grants, minus deny-grants. */
+export async function effectivePermissions(db: Db, accountId: string): Promise<string[]> {
+  const result = (await db.execute(sql`
+    select coalesce(array_agg(distinct p order by p), '{}') as permissions from (
+      select unnest(r.permissions) as p
+        from iam_account_roles ar join iam_roles r on r.id = ar.role_id
+       where ar.account_id = ${accountId}
+      union
+      select permission from iam_account_grants where account_id = ${accountId} and effect = 'allow'
+    ) x
+    where p not in (select permission from iam_account_grants where account_id = ${accountId} and effect = 'deny')
+  `)) as unknown as { rows: { permissions: string[] }[] };
+  return result.rows[0]?.permissions ?? [];
+}
+
+/** Number of active accounts holding `permission` through a role or grant (to protect the last admin). */
+export async function activeHoldersOf(db: Db, permission: string): Promise<string[]> {
+  const result = (await db.execute(sql`
+    select a.id from iam_accounts a
+     where a.status = 'active'
+       and not exists (select 1 from iam_account_grants g where g.account_id = a.id and g.permission = ${permission} and g.effect = 'deny')
+       and (exists (select 1 from iam_account_roles ar join iam_roles r on r.id = ar.role_id
+                     where ar.account_id = a.id and ${permission} = any(r.permissions))
+            or exists (select 1 from iam_account_grants g where g.account_id = a.id and g.permission = ${permission} and g.effect = 'allow'))
+  `)) as unknown as { rows: { id: string }[] };
+  return result.rows.map((r) => r.id);
+}
+
+/** True when no account exists yet (first start). */
+export async function noAccounts(db: Db): Promise<boolean> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(accounts);
+  return (row?.n ?? 0) === 0;
+}

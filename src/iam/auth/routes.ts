@@ -1,0 +1,282 @@
+/**
+ * @module iam/auth/routes
+ * Login, TOTP, logout, the current user, password changes and API tokens.
+ */
+import { Type } from 'typebox';
+import { AppError } from '../../core/errors/index.ts';
+import { isSecureRequest } from '../../core/http/server.ts';
+import type { App } from '../../core/http/types.ts';
+import { SESSION_COOKIE } from '../access/hook.ts';
+import type { PolicyService } from '../policies/service.ts';
+import type { AuthService } from './service.ts';
+
+const tags = ['iam'];
+const Password = Type.String({ minLength: 1, maxLength: 256 });
+const Code = Type.String({ pattern: '^[0-9]{6}$' });
+const Ok = Type.Object({ ok: Type.Boolean() });
+
+/** Auth routes under /api/iam. */
+export function authRoutes(
+  auth: AuthService,
+  policies: PolicyService,
+  options: { loginRateLimit: number; cookieSecure: 'auto' | 'always' },
+) {
+  return async (app: App) => {
+    app.post(
+      '/auth/login',
+      {
+        config: {
+          auth: 'public',
+          credentials: true,
+          rateLimit: { max: options.loginRateLimit, timeWindow: 60_000 },
+        },
+        schema: {
+          tags,
+          summary: 'Đăng nhập',
+          body: Type.Object(
+            { username: Type.String({ minLength: 1, maxLength: 64 }), password: Password },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              stage: Type.String(),
+              reason: Type.Optional(Type.String()),
+              csrfToken: Type.String(),
+              account: Type.Object({
+                id: Type.String(),
+                username: Type.String(),
+                fullName: Type.String(),
+                lang: Type.String(),
+              }),
+            }),
+          },
+        },
+      },
+      async (request, reply) => {
+        const result = await auth.login(request.ctx, request.body, request.headers['user-agent'] ?? null);
+        reply.setCookie(SESSION_COOKIE, result.sessionToken, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: options.cookieSecure === 'always' || isSecureRequest(request),
+        });
+        return {
+          stage: result.stage,
+          reason: result.reason,
+          csrfToken: result.csrfToken,
+          account: result.account,
+        };
+      },
+    );
+
+    app.post(
+      '/auth/totp',
+      {
+        config: {
+          stages: ['totp'],
+          credentials: true,
+          rateLimit: { max: options.loginRateLimit, timeWindow: 60_000 },
+        },
+        schema: {
+          tags,
+          summary: 'Xác thực mã TOTP',
+          body: Type.Object({ code: Code }, { additionalProperties: false }),
+          response: { 200: Type.Object({ stage: Type.String() }) },
+        },
+      },
+      async (request) => auth.verifyTotp(request.ctx, request.session!, request.body.code),
+    );
+
+    app.post(
+      '/auth/logout',
+      {
+        config: { stages: ['totp', 'password_change'] },
+        schema: { tags, summary: 'Đăng xuất', response: { 200: Ok } },
+      },
+      async (request, reply) => {
+        if (request.session) await auth.logout(request.ctx, request.session);
+        reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        return { ok: true };
+      },
+    );
+
+    app.get(
+      '/auth/me',
+      {
+        config: { stages: ['totp', 'password_change'] },
+        schema: {
+          tags,
+          summary: 'Người dùng hiện tại',
+          response: {
+            200: Type.Object({
+              id: Type.Union([Type.String(), Type.Null()]),
+              username: Type.String(),
+              unitId: Type.Union([Type.String(), Type.Null()]),
+              scope: Type.String(),
+              permissions: Type.Array(Type.String()),
+              stage: Type.String(),
+              csrfToken: Type.Union([Type.String(), Type.Null()]),
+              lang: Type.String(),
+              idleTimeoutMinutes: Type.Integer(),
+            }),
+          },
+        },
+      },
+      async (request) => {
+        const { actor } = request.ctx;
+        return {
+          id: actor.id,
+          username: actor.name,
+          unitId: actor.unitId,
+          scope: actor.scope,
+          permissions: [...actor.permissions].sort(),
+          stage: request.session?.stage ?? 'full',
+          csrfToken: request.session?.csrfToken ?? null,
+          lang: request.ctx.lang,
+          idleTimeoutMinutes: (await policies.session()).idleTimeoutMinutes,
+        };
+      },
+    );
+
+    app.post(
+      '/auth/change-password',
+      {
+        config: { stages: ['password_change'], credentials: true },
+        schema: {
+          tags,
+          summary: 'Đổi mật khẩu',
+          body: Type.Object(
+            { currentPassword: Password, newPassword: Password },
+            { additionalProperties: false },
+          ),
+          response: { 200: Ok },
+        },
+      },
+      async (request) => {
+        if (!request.session) throw new AppError('IAM_FORBIDDEN');
+        await auth.changePassword(
+          request.ctx,
+          request.session,
+          request.body.currentPassword,
+          request.body.newPassword,
+        );
+        return { ok: true };
+      },
+    );
+
+    app.post(
+      '/auth/change-expired-password',
+      {
+        config: {
+          auth: 'public',
+          credentials: true,
+          rateLimit: { max: options.loginRateLimit, timeWindow: 60_000 },
+        },
+        schema: {
+          tags,
+          summary: 'Đổi mật khẩu đã hết hiệu lực (mở khóa tài khoản)',
+          body: Type.Object(
+            {
+              username: Type.String({ minLength: 1, maxLength: 64 }),
+              currentPassword: Password,
+              newPassword: Password,
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Ok },
+        },
+      },
+      async (request) => {
+        await auth.changeExpiredPassword(request.ctx, request.body);
+        return { ok: true };
+      },
+    );
+
+    app.post(
+      '/me/totp/setup',
+      {
+        config: { credentials: true },
+        schema: {
+          tags,
+          summary: 'Bắt đầu đăng ký TOTP',
+          response: { 200: Type.Object({ uri: Type.String(), secret: Type.String() }) },
+        },
+      },
+      async (request) => auth.beginTotp(request.ctx),
+    );
+    app.post(
+      '/me/totp/enable',
+      {
+        schema: {
+          tags,
+          summary: 'Bật TOTP',
+          body: Type.Object({ code: Code }, { additionalProperties: false }),
+          response: { 200: Ok },
+        },
+      },
+      async (request) => {
+        await auth.enableTotp(request.ctx, request.body.code);
+        return { ok: true };
+      },
+    );
+
+    const TokenView = Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      prefix: Type.String(),
+      permissions: Type.Union([Type.Array(Type.String()), Type.Null()]),
+      createdAt: Type.String(),
+      expiresAt: Type.Union([Type.String(), Type.Null()]),
+      lastUsedAt: Type.Union([Type.String(), Type.Null()]),
+      revokedAt: Type.Union([Type.String(), Type.Null()]),
+    });
+    app.get(
+      '/me/tokens',
+      { schema: { tags, summary: 'Mã truy cập API của tôi', response: { 200: Type.Array(TokenView) } } },
+      async (request) => auth.listTokens(request.ctx),
+    );
+    app.post(
+      '/me/tokens',
+      {
+        config: { credentials: true },
+        schema: {
+          tags,
+          summary: 'Tạo mã truy cập API (hiển thị một lần)',
+          body: Type.Object(
+            {
+              name: Type.String({ minLength: 1, maxLength: 100 }),
+              expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 730 })),
+              permissions: Type.Optional(
+                Type.Array(Type.String({ maxLength: 100 }), { maxItems: 100, uniqueItems: true }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              id: Type.String(),
+              token: Type.String(),
+              expiresAt: Type.Union([Type.String(), Type.Null()]),
+            }),
+          },
+        },
+      },
+      async (request) => auth.createToken(request.ctx, request.body),
+    );
+    app.delete(
+      '/me/tokens/:id',
+      {
+        schema: {
+          tags,
+          summary: 'Thu hồi mã truy cập API',
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+          response: { 200: Ok },
+        },
+      },
+      async (request) => {
+        await auth.revokeToken(request.ctx, request.params.id);
+        return { ok: true };
+      },
+    );
+  };
+}

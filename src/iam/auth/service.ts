@@ -1,0 +1,519 @@
+/**
+ * @module iam/auth/service
+ * Authentication (SEC-01, SEC-03, SEC-04, SEC-06): login with lockout, optional TOTP, forced and
+ * expired password changes, server-side sessions with idle timeout, API tokens for machine clients.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { Secret, TOTP } from 'otpauth';
+import { audit, auditAlone } from '../../core/audit/index.ts';
+import type { Actor, Ctx } from '../../core/context.ts';
+import { AppError } from '../../core/errors/index.ts';
+import type { Platform } from '../../core/platform.ts';
+import { open, seal } from '../../core/security/secret-box.ts';
+import {
+  type AccountRow,
+  accountById,
+  accountByUsername,
+  recentPasswordHashes,
+  setPassword,
+  updateAccount,
+} from '../accounts/store.ts';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hash.ts';
+import { passwordProblems } from '../passwords/rules.ts';
+import type { PolicyService } from '../policies/service.ts';
+import {
+  clearFailures,
+  failuresSince,
+  insertSession,
+  insertToken,
+  loadSessionPrincipal,
+  loadTokenPrincipal,
+  recordFailure,
+  revokeAccountSessions,
+  revokeSession,
+  revokeToken,
+  setSessionStage,
+  tokensOf,
+  touchSession,
+  touchToken,
+} from './store.ts';
+
+/** sha256 hex: how session ids and API tokens are stored. */
+export function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export type SessionStage = 'full' | 'totp' | 'password_change';
+
+export interface LoginResult {
+  sessionToken: string;
+  csrfToken: string;
+  stage: SessionStage;
+  /** Why a password change is required, when stage is password_change. */
+  reason?: 'first_login' | 'password_age';
+  account: { id: string; username: string; fullName: string; lang: 'vi' | 'en' };
+}
+
+export interface ResolvedSession {
+  actor: Actor;
+  sessionId: string;
+  csrfToken: string;
+  stage: SessionStage;
+  lang: 'vi' | 'en';
+}
+
+const TOUCH_EVERY_MS = 15_000;
+const TOKEN_PREFIX = 'tsk_';
+
+/** Creates the authentication service. */
+export function createAuthService(platform: Platform, policies: PolicyService) {
+  const { db } = platform;
+  const now = () => platform.now();
+
+  function totpFor(secretBase32: string, label: string) {
+    return new TOTP({
+      issuer: 'Tỉnh Số',
+      label,
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      secret: Secret.fromBase32(secretBase32),
+    });
+  }
+
+  function passwordAgeReason(a: AccountRow, changeAfterDays: number): LoginResult['reason'] | undefined {
+    if (a.mustChangePassword) return 'first_login';
+    if (
+      changeAfterDays > 0 &&
+      now().getTime() - a.passwordChangedAt.getTime() > changeAfterDays * 86_400_000
+    ) {
+      return 'password_age';
+    }
+    return undefined;
+  }
+
+  async function loginFailed(ctx: Ctx, username: string, account: AccountRow | undefined, reason: string) {
+    await auditAlone(db, ctx, {
+      category: 'login',
+      action: 'iam.login.failure',
+      description: `Đăng nhập không thành công: ${username} (${reason})`,
+      severity: 'warning',
+      outcome: 'failure',
+      unitId: account?.unitId ?? null,
+      target: account ? { type: 'account', id: account.id } : undefined,
+      details: { username, reason },
+    });
+  }
+
+  /**
+   * Checks a username and password under the lockout policy. Unknown usernames are counted and timed
+   * like known ones, so neither the message nor the timing reveals which accounts exist.
+   */
+  async function checkCredentials(ctx: Ctx, rawUsername: string, password: string): Promise<AccountRow> {
+    const username = rawUsername.trim().toLowerCase();
+    const policy = await policies.lockout();
+    const since = new Date(now().getTime() - policy.windowMinutes * 60_000);
+    const account = await accountByUsername(db, username);
+    if (account?.status === 'disabled') {
+      await verifyAgainstDummy(password);
+      await loginFailed(ctx, username, account, 'disabled');
+      throw new AppError('IAM_ACCOUNT_DISABLED');
+    }
+    const failures = await failuresSince(db, username, since);
+    if (account?.status === 'locked' || failures >= policy.maxFailures) {
+      // Blocked before any password check, so automated guessing gets nothing more (SEC-04 c).
+      await verifyAgainstDummy(password);
+      await loginFailed(ctx, username, account, 'locked');
+      throw new AppError('IAM_ACCOUNT_LOCKED', { limit: policy.maxFailures });
+    }
+    let ok = false;
+    if (account) ok = await verifyPassword(account.passwordHash, password);
+    else await verifyAgainstDummy(password);
+    if (!ok) {
+      await recordFailure(db, username, ctx.ip, now());
+      const count = failures + 1;
+      if (count >= policy.maxFailures) {
+        if (account) {
+          await db.transaction(async (tx) => {
+            await updateAccount(tx, account.id, { status: 'locked', statusReason: 'too many failed logins' });
+            await revokeAccountSessions(tx, account.id, 'account locked');
+            await audit(tx, ctx, {
+              category: 'account',
+              action: 'iam.account.auto_lock',
+              description: `Tự động khóa tài khoản ${username} do đăng nhập sai ${count} lần trong ${policy.windowMinutes} phút`,
+              severity: 'error',
+              outcome: 'success',
+              unitId: account.unitId,
+              target: { type: 'account', id: account.id },
+            });
+          });
+        }
+        await loginFailed(ctx, username, account, 'locked now');
+        throw new AppError('IAM_ACCOUNT_LOCKED', { limit: policy.maxFailures });
+      }
+      await loginFailed(ctx, username, account, 'wrong password');
+      throw new AppError('IAM_INVALID_CREDENTIALS', { remaining: policy.maxFailures - count });
+    }
+    return account!;
+  }
+
+  async function assertPasswordAcceptable(account: AccountRow, newPassword: string): Promise<void> {
+    const policy = await policies.password();
+    const problems = passwordProblems(newPassword, policy, account.username);
+    if (problems.length) {
+      throw new AppError('IAM_PASSWORD_POLICY', {
+        rules: problems.map((p) => p.vi).join(', '),
+        rules_en: problems.map((p) => p.en).join(', '),
+        errors: problems.map((p) => ({ field: 'newPassword', message: p.en })),
+      });
+    }
+    const recent = await recentPasswordHashes(db, account.id, Math.max(policy.historyCount, 1));
+    for (const hash of recent) {
+      if (await verifyPassword(hash, newPassword)) {
+        throw new AppError('IAM_PASSWORD_REUSED', { count: Math.max(policy.historyCount, 1) });
+      }
+    }
+  }
+
+  async function openSession(ctx: Ctx, account: AccountRow, stage: SessionStage, userAgent: string | null) {
+    const sessionToken = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    await db.transaction(async (tx) => {
+      await insertSession(tx, {
+        id: digest(sessionToken),
+        accountId: account.id,
+        csrfToken,
+        stage,
+        createdAt: now(),
+        lastSeenAt: now(),
+        ip: ctx.ip,
+        userAgent: userAgent?.slice(0, 300) ?? null,
+      });
+      await updateAccount(tx, account.id, { lastLoginAt: now() });
+      await clearFailures(tx, account.username);
+      await audit(
+        tx,
+        { ...ctx, actor: { ...ctx.actor, id: account.id, name: account.username, unitId: account.unitId } },
+        {
+          category: 'login',
+          action: 'iam.login.success',
+          description: `Đăng nhập thành công: ${account.username}`,
+          unitId: account.unitId,
+          target: { type: 'account', id: account.id },
+          details: { stage },
+        },
+      );
+    });
+    return { sessionToken, csrfToken };
+  }
+
+  return {
+    /** Logs in with username and password; returns a session, possibly limited to a TOTP or password step. */
+    async login(
+      ctx: Ctx,
+      input: { username: string; password: string },
+      userAgent: string | null,
+    ): Promise<LoginResult> {
+      const account = await checkCredentials(ctx, input.username, input.password);
+      const pw = await policies.password();
+      if (
+        account.status === 'expired' ||
+        (pw.validityDays > 0 &&
+          now().getTime() - account.passwordChangedAt.getTime() > pw.validityDays * 86_400_000)
+      ) {
+        if (account.status !== 'expired') {
+          await updateAccount(db, account.id, {
+            status: 'expired',
+            statusReason: 'password validity expired',
+          });
+        }
+        await loginFailed(ctx, account.username, account, 'password expired');
+        throw new AppError('IAM_PASSWORD_EXPIRED', { days: pw.validityDays });
+      }
+      const reason = passwordAgeReason(account, pw.changeAfterDays);
+      const stage: SessionStage = account.totpEnabled ? 'totp' : reason ? 'password_change' : 'full';
+      const { sessionToken, csrfToken } = await openSession(ctx, account, stage, userAgent);
+      return {
+        sessionToken,
+        csrfToken,
+        stage,
+        reason,
+        account: {
+          id: account.id,
+          username: account.username,
+          fullName: account.fullName,
+          lang: account.lang,
+        },
+      };
+    },
+
+    /** Completes a TOTP step; replays of an already used code are refused. */
+    async verifyTotp(ctx: Ctx, session: ResolvedSession, code: string): Promise<{ stage: SessionStage }> {
+      const account = await accountById(db, session.actor.id!);
+      if (!account?.totpEnabled || !account.totpSecret) throw new AppError('IAM_TOTP_INVALID');
+      const totp = totpFor(open(platform.masterKey, account.totpSecret), account.username);
+      const delta = totp.validate({ token: code, window: 1, timestamp: now().getTime() });
+      const step = Math.floor(now().getTime() / 30_000) + (delta ?? 0);
+      if (delta === null || (account.totpLastStep !== null && step <= account.totpLastStep)) {
+        await loginFailed(ctx, account.username, account, 'wrong TOTP code');
+        throw new AppError('IAM_TOTP_INVALID');
+      }
+      const reason = passwordAgeReason(account, (await policies.password()).changeAfterDays);
+      const stage: SessionStage = reason ? 'password_change' : 'full';
+      await updateAccount(db, account.id, { totpLastStep: step });
+      await setSessionStage(db, session.sessionId, stage);
+      return { stage };
+    },
+
+    /** Starts TOTP enrolment: stores a new sealed secret (not yet enabled) and returns the otpauth URI. */
+    async beginTotp(ctx: Ctx): Promise<{ uri: string; secret: string }> {
+      const account = await accountById(db, ctx.actor.id!);
+      if (!account) throw new AppError('IAM_UNAUTHENTICATED');
+      const secret = new Secret({ size: 20 });
+      await updateAccount(db, account.id, {
+        totpSecret: seal(platform.masterKey, secret.base32),
+        totpEnabled: false,
+      });
+      return { uri: totpFor(secret.base32, account.username).toString(), secret: secret.base32 };
+    },
+
+    /** Enables TOTP once the user proves the authenticator works. */
+    async enableTotp(ctx: Ctx, code: string): Promise<void> {
+      const account = await accountById(db, ctx.actor.id!);
+      if (!account?.totpSecret) throw new AppError('IAM_TOTP_INVALID');
+      const totp = totpFor(open(platform.masterKey, account.totpSecret), account.username);
+      if (totp.validate({ token: code, window: 1, timestamp: now().getTime() }) === null) {
+        throw new AppError('IAM_TOTP_INVALID');
+      }
+      await db.transaction(async (tx) => {
+        await updateAccount(tx, account.id, { totpEnabled: true });
+        await audit(tx, ctx, {
+          category: 'account',
+          action: 'iam.totp.enable',
+          description: `Bật xác thực hai yếu tố cho ${account.username}`,
+          target: { type: 'account', id: account.id },
+        });
+      });
+    },
+
+    /** Changes the password of the logged-in user; ends the forced-change stage and other sessions. */
+    async changePassword(
+      ctx: Ctx,
+      session: ResolvedSession,
+      currentPassword: string,
+      newPassword: string,
+    ): Promise<void> {
+      const account = await accountById(db, session.actor.id!);
+      if (!account) throw new AppError('IAM_UNAUTHENTICATED');
+      if (!(await verifyPassword(account.passwordHash, currentPassword))) {
+        await recordFailure(db, account.username, ctx.ip, now());
+        throw new AppError('IAM_CURRENT_PASSWORD_WRONG');
+      }
+      await assertPasswordAcceptable(account, newPassword);
+      const hash = await hashPassword(newPassword);
+      await db.transaction(async (tx) => {
+        await setPassword(tx, account.id, hash, false, now());
+        await setSessionStage(tx, session.sessionId, 'full');
+        await revokeAccountSessions(tx, account.id, 'password changed', session.sessionId);
+        await audit(tx, ctx, {
+          category: 'account',
+          action: 'iam.password.change',
+          description: `Đổi mật khẩu: ${account.username}`,
+          target: { type: 'account', id: account.id },
+        });
+      });
+    },
+
+    /** Changes an expired password without a session; success unlocks the account (SEC-03 e). */
+    async changeExpiredPassword(
+      ctx: Ctx,
+      input: { username: string; currentPassword: string; newPassword: string },
+    ): Promise<void> {
+      const account = await checkCredentials(ctx, input.username, input.currentPassword);
+      await assertPasswordAcceptable(account, input.newPassword);
+      const hash = await hashPassword(input.newPassword);
+      await db.transaction(async (tx) => {
+        await setPassword(tx, account.id, hash, false, now());
+        const unlock = account.status === 'expired';
+        if (unlock) await updateAccount(tx, account.id, { status: 'active', statusReason: null });
+        await audit(
+          tx,
+          { ...ctx, actor: { ...ctx.actor, id: account.id, name: account.username, unitId: account.unitId } },
+          {
+            category: 'account',
+            action: 'iam.password.change_expired',
+            description: `Đổi mật khẩu hết hạn${unlock ? ' và mở khóa' : ''}: ${account.username}`,
+            target: { type: 'account', id: account.id },
+            unitId: account.unitId,
+          },
+        );
+      });
+    },
+
+    /** Ends a session. */
+    async logout(ctx: Ctx, session: ResolvedSession): Promise<void> {
+      await db.transaction(async (tx) => {
+        await revokeSession(tx, session.sessionId, 'logout', now());
+        await audit(tx, ctx, {
+          category: 'login',
+          action: 'iam.logout',
+          description: `Đăng xuất: ${session.actor.name}`,
+        });
+      });
+    },
+
+    /**
+     * Resolves a session cookie to an actor, enforcing idle and absolute timeouts (SEC-06): an idle
+     * session is closed and answered with IAM_SESSION_EXPIRED so the console can say why.
+     */
+    async resolveSession(token: string, ip: string | null): Promise<ResolvedSession> {
+      const id = digest(token);
+      const p = await loadSessionPrincipal(db, id);
+      if (!p) throw new AppError('IAM_UNAUTHENTICATED');
+      const policy = await policies.session();
+      if (p.revokedAt) {
+        if (p.revokedReason === 'idle timeout')
+          throw new AppError('IAM_SESSION_EXPIRED', { minutes: policy.idleTimeoutMinutes });
+        throw new AppError('IAM_UNAUTHENTICATED');
+      }
+      const t = now().getTime();
+      const idle = t - p.lastSeenAt.getTime() > policy.idleTimeoutMinutes * 60_000;
+      const tooOld = t - p.createdAt.getTime() > policy.absoluteHours * 3_600_000;
+      if (idle || tooOld) {
+        await db.transaction(async (tx) => {
+          await revokeSession(tx, id, 'idle timeout', now());
+          await audit(
+            tx,
+            {
+              actor: {
+                kind: 'user',
+                id: p.accountId,
+                name: p.username,
+                unitId: p.unitId,
+                permissions: new Set(),
+                scope: p.scope,
+              },
+              ip,
+              requestId: null,
+              lang: p.lang,
+            },
+            {
+              category: 'login',
+              action: 'iam.session.expired',
+              description: `Phiên làm việc của ${p.username} hết hạn (${idle ? 'không hoạt động' : 'quá thời gian tối đa'})`,
+              severity: 'notice',
+            },
+          );
+        });
+        throw new AppError('IAM_SESSION_EXPIRED', { minutes: policy.idleTimeoutMinutes });
+      }
+      if (p.status !== 'active') {
+        await revokeSession(db, id, `account ${p.status}`, now());
+        throw new AppError('IAM_UNAUTHENTICATED');
+      }
+      if (t - p.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, id, now());
+      return {
+        sessionId: id,
+        csrfToken: p.csrfToken,
+        stage: p.stage,
+        lang: p.lang,
+        actor: {
+          kind: 'user',
+          id: p.accountId,
+          name: p.username,
+          unitId: p.unitId,
+          scope: p.scope,
+          permissions: new Set(p.permissions),
+        },
+      };
+    },
+
+    /** Resolves a bearer API token to an actor: the account's permissions, narrowed by the token's own list. */
+    async resolveToken(token: string): Promise<Actor> {
+      if (!token.startsWith(TOKEN_PREFIX)) throw new AppError('IAM_TOKEN_INVALID');
+      const p = await loadTokenPrincipal(db, digest(token));
+      const t = now().getTime();
+      if (!p || p.revokedAt || (p.expiresAt && p.expiresAt.getTime() < t) || p.status !== 'active') {
+        throw new AppError('IAM_TOKEN_INVALID');
+      }
+      if (!p.lastUsedAt || t - p.lastUsedAt.getTime() > 60_000) await touchToken(db, p.tokenId, now());
+      const granted = p.tokenPermissions
+        ? p.permissions.filter((x) => p.tokenPermissions!.includes(x))
+        : p.permissions;
+      return {
+        kind: 'token',
+        id: p.accountId,
+        name: p.username,
+        unitId: p.unitId,
+        scope: p.scope,
+        permissions: new Set(granted),
+      };
+    },
+
+    /** Creates an API token for the actor; the token is shown once and stored only as a hash. */
+    async createToken(
+      ctx: Ctx,
+      input: { name: string; expiresInDays?: number; permissions?: string[] },
+    ): Promise<{ id: string; token: string; expiresAt: string | null }> {
+      if (ctx.actor.kind !== 'user' || !ctx.actor.id) throw new AppError('IAM_FORBIDDEN');
+      const missing = (input.permissions ?? []).filter((x) => !ctx.actor.permissions.has(x));
+      if (missing.length) throw new AppError('IAM_FORBIDDEN', { missing });
+      const secret = randomBytes(32).toString('base64url');
+      const token = `${TOKEN_PREFIX}${secret}`;
+      const expiresAt = input.expiresInDays
+        ? new Date(now().getTime() + input.expiresInDays * 86_400_000)
+        : null;
+      const saved = await db.transaction(async (tx) => {
+        const row = await insertToken(tx, {
+          accountId: ctx.actor.id!,
+          name: input.name,
+          prefix: token.slice(0, 10),
+          tokenHash: digest(token),
+          permissions: input.permissions ?? null,
+          expiresAt,
+        });
+        await audit(tx, ctx, {
+          category: 'account',
+          action: 'iam.token.create',
+          description: `Tạo mã truy cập API "${input.name}" cho ${ctx.actor.name}`,
+          severity: 'notice',
+          target: { type: 'api_token', id: row.id },
+        });
+        return row;
+      });
+      return { id: saved.id, token, expiresAt: expiresAt?.toISOString() ?? null };
+    },
+
+    /** The actor's API tokens (never the secrets). */
+    async listTokens(ctx: Ctx) {
+      if (!ctx.actor.id) return [];
+      return (await tokensOf(db, ctx.actor.id)).map((t) => ({
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        permissions: t.permissions,
+        createdAt: t.createdAt.toISOString(),
+        expiresAt: t.expiresAt?.toISOString() ?? null,
+        lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+        revokedAt: t.revokedAt?.toISOString() ?? null,
+      }));
+    },
+
+    /** Revokes one of the actor's API tokens at once. */
+    async revokeToken(ctx: Ctx, id: string): Promise<void> {
+      await db.transaction(async (tx) => {
+        if (!ctx.actor.id || !(await revokeToken(tx, ctx.actor.id, id, now())))
+          throw new AppError('NOT_FOUND');
+        await audit(tx, ctx, {
+          category: 'account',
+          action: 'iam.token.revoke',
+          description: `Thu hồi mã truy cập API của ${ctx.actor.name}`,
+          severity: 'notice',
+          target: { type: 'api_token', id },
+        });
+      });
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,76 @@
+/**
+ * @module iam
+ * Identity and access management: accounts, roles and grants, policies, authentication, the access
+ * gate on every route. Other modules use only what is exported here.
+ */
+import rateLimit from '@fastify/rate-limit';
+import { AppError } from '../core/errors/index.ts';
+import type { App } from '../core/http/types.ts';
+import type { Platform } from '../core/platform.ts';
+import { installAccessHook } from './access/hook.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { createAccountService } from './accounts/service.ts';
+import { authRoutes } from './auth/routes.ts';
+import { createAuthService } from './auth/service.ts';
+import { createBootstrap } from './bootstrap.ts';
+import { policyRoutes } from './policies/routes.ts';
+import { createPolicyService } from './policies/service.ts';
+import { roleRoutes } from './roles/routes.ts';
+import { createRoleService } from './roles/service.ts';
+import type { UnitDirectory } from './units.ts';
+
+export { SESSION_COOKIE } from './access/hook.ts';
+export type { AccountService } from './accounts/service.ts';
+export type { AuthService } from './auth/service.ts';
+export {
+  allPermissions,
+  builtinRoles,
+  isAdminPermission,
+  type Permission,
+  permissions,
+} from './permissions.ts';
+export type { UnitDirectory } from './units.ts';
+
+/** Creates the IAM services over the org module's unit directory. */
+export function createIam(platform: Platform, units: UnitDirectory) {
+  const policies = createPolicyService(platform);
+  const roles = createRoleService(platform);
+  const accounts = createAccountService(platform, units);
+  const auth = createAuthService(platform, policies);
+  const bootstrap = createBootstrap(platform);
+  return {
+    policies,
+    roles,
+    accounts,
+    auth,
+    bootstrap,
+    /** Seeds the built-in roles; run at every start so they follow the code. */
+    async init(): Promise<void> {
+      await roles.ensureBuiltinRoles();
+    },
+    /** Installs the access gate on the root and registers the IAM routes under /api/iam. */
+    async register(app: App): Promise<void> {
+      await app.register(rateLimit, {
+        global: false,
+        errorResponseBuilder: (_request, context) =>
+          new AppError('RATE_LIMITED', { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+      });
+      installAccessHook(app, auth, policies);
+      const options = {
+        loginRateLimit: platform.config.http.loginRateLimit,
+        cookieSecure: platform.config.security.cookieSecure,
+      };
+      await app.register(
+        async (iam: App) => {
+          await iam.register(authRoutes(auth, policies, options));
+          await iam.register(accountRoutes(accounts));
+          await iam.register(roleRoutes(roles));
+          await iam.register(policyRoutes(policies));
+        },
+        { prefix: '/api/iam' },
+      );
+    },
+  };
+}
+
+export type Iam = ReturnType<typeof createIam>;
