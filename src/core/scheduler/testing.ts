@@ -4,7 +4,10 @@
  * so one test can play several nodes sharing one database. Not used by the product.
  */
 import { loadConfig } from '../config/index.ts';
+import { systemCtx } from '../context.ts';
 import type { Database } from '../db/index.ts';
+import { AppError } from '../errors/index.ts';
+import type { App } from '../http/types.ts';
 import { createLogger } from '../log/logger.ts';
 import { type Platform, startPlatform } from '../platform.ts';
 
@@ -51,5 +54,19 @@ export async function testPlatform(
     migrate: false,
     log: createLogger('silent'),
     now: () => clock.now(),
+  });
+}
+
+/**
+ * Stands in for the IAM hook in route tests: the actor holds the permissions listed in the
+ * `x-test-permissions` header, and a route's declared permission is enforced as IAM would.
+ */
+export function grantFromHeader(app: App): void {
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers['x-test-permissions'];
+    const granted = typeof header === 'string' ? header.split(',').filter(Boolean) : [];
+    request.ctx = { ...systemCtx('test-admin', granted), ip: request.ip, requestId: request.id };
+    const needed = request.routeOptions.config.permission;
+    if (needed && !granted.includes(needed)) throw new AppError('IAM_FORBIDDEN');
   });
 }
