@@ -20,6 +20,16 @@ export const orgErrors = defineErrors({
     vi: 'Mã {code} không khớp với mã đơn vị cấp trên {parentCode}.',
     en: 'Code {code} is not consistent with the parent code {parentCode}.',
   },
+  ORG_CODE_LEVEL_EXCEEDED: {
+    status: 400,
+    vi: 'QCVN 102:2016 chỉ có 4 cấp; thao tác này sẽ đặt đơn vị dưới {code} ở cấp {level}.',
+    en: 'QCVN 102:2016 has only 4 levels; this would put a unit under {code} at level {level}.',
+  },
+  ORG_CODE_EXHAUSTED: {
+    status: 409,
+    vi: 'Đã hết mã định danh còn trống cho đơn vị trực thuộc {parentCode}.',
+    en: 'No free identifier code is left for subordinate units of {parentCode}.',
+  },
   ORG_UNIT_CLOSED: {
     status: 409,
     vi: 'Đơn vị {code} đã giải thể hoặc sáp nhập, không thể thay đổi.',
@@ -39,5 +49,10 @@ export const orgErrors = defineErrors({
     status: 400,
     vi: 'Tệp nhập có {count} dòng lỗi; không dòng nào được ghi. Dòng đầu tiên lỗi: {first}',
     en: 'The import file has {count} invalid rows; nothing was written. First error: {first}',
+  },
+  ORG_IMPORT_UNREADABLE: {
+    status: 400,
+    vi: 'Không đọc được tệp {format}: {reason}',
+    en: 'The {format} file cannot be read: {reason}',
   },
 });

@@ -1,0 +1,256 @@
+/**
+ * @module org/transfer
+ * The unit list as a file: CSV (UTF-8 with BOM, CRLF, RFC 4180 quoting, so Excel in a Vietnamese locale
+ * opens it with the diacritics intact) and XLSX (exceljs). Only the file format lives here; what the
+ * rows mean is checked by the importer.
+ */
+import ExcelJS from 'exceljs';
+import { AppError } from '../core/errors/index.ts';
+import { foldVietnamese } from './text.ts';
+
+/** The columns of the unit list, in file order. */
+export const columns = [
+  'code',
+  'name',
+  'short_name',
+  'kind',
+  'parent_code',
+  'address',
+  'email',
+  'phone',
+] as const;
+
+/** One column key. */
+export type ColumnKey = (typeof columns)[number];
+
+/** One data row of a file: its spreadsheet row number (the header is row 1) and its cells by column. */
+export interface SheetRow {
+  row: number;
+  values: Partial<Record<ColumnKey, string>>;
+}
+
+/** Largest file accepted, in bytes. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+
+/** Most data rows accepted in one import. */
+export const MAX_ROWS = 10_000;
+
+// Header names accepted besides the column keys, folded and stripped of everything but letters and
+// digits, so "Mã định danh", "ma_dinh_danh" and "MÃ ĐỊNH DANH" all match.
+const HEADER_ALIASES: Record<string, ColumnKey> = {
+  code: 'code',
+  ma: 'code',
+  madinhdanh: 'code',
+  madonvi: 'code',
+  name: 'name',
+  ten: 'name',
+  tendonvi: 'name',
+  shortname: 'short_name',
+  tenviettat: 'short_name',
+  kind: 'kind',
+  loai: 'kind',
+  loaidonvi: 'kind',
+  parentcode: 'parent_code',
+  macaptren: 'parent_code',
+  madonvicaptren: 'parent_code',
+  madinhdanhcaptren: 'parent_code',
+  address: 'address',
+  diachi: 'address',
+  email: 'email',
+  thudientu: 'email',
+  phone: 'phone',
+  dienthoai: 'phone',
+  sodienthoai: 'phone',
+};
+
+const BOM = '\uFEFF';
+
+/** Parses CSV text (comma, semicolon or tab separated, detected from the header) into numbered records. */
+export function parseCsv(text: string): { row: number; cells: string[] }[] {
+  const src = text.startsWith(BOM) ? text.slice(1) : text;
+  const firstLine = src.slice(0, src.search(/\r?\n|$/u));
+  // Excel saves "CSV" with the locale's list separator: ';' where ',' is the decimal mark (vi-VN).
+  const delimiter = [',', ';', '\t'].reduce((best, d) =>
+    countOutsideQuotes(firstLine, d) > countOutsideQuotes(firstLine, best) ? d : best,
+  );
+  const records: { row: number; cells: string[] }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let i = 0;
+  const endRecord = () => {
+    cells.push(cell);
+    records.push({ row: records.length + 1, cells });
+    cells = [];
+    cell = '';
+  };
+  while (i < src.length) {
+    const ch = src[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (src[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"' && cell.length === 0) quoted = true;
+    else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\r' || ch === '\n') {
+      endRecord();
+      if (ch === '\r' && src[i + 1] === '\n') i++;
+    } else cell += ch;
+    i++;
+  }
+  if (quoted) {
+    throw new AppError('ORG_IMPORT_UNREADABLE', {
+      format: 'CSV',
+      reason: `a quoted field opened in record ${records.length + 1} is never closed`,
+    });
+  }
+  if (cell.length > 0 || cells.length > 0) endRecord();
+  return records;
+}
+
+/** Writes records as CSV text with a BOM and CRLF line ends; cells that a spreadsheet would run as a formula are neutralised. */
+export function writeCsv(records: readonly (readonly string[])[]): string {
+  return `${BOM}${records.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
+}
+
+/** Decodes an uploaded CSV file; refuses bytes that are not UTF-8 rather than guess a legacy code page. */
+export function decodeCsv(data: Uint8Array | string): string {
+  if (typeof data === 'string') return data;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    throw new AppError('ORG_IMPORT_UNREADABLE', {
+      format: 'CSV',
+      reason: 'the file is not UTF-8 text; save it as "CSV UTF-8"',
+    });
+  }
+}
+
+/** Reads the first worksheet of an XLSX file into numbered records of cell texts. */
+export async function readXlsx(data: Uint8Array): Promise<{ row: number; cells: string[] }[]> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    // exceljs types its input as an ArrayBuffer; a copy gives one whatever backs `data`.
+    await workbook.xlsx.load(new Uint8Array(data).buffer);
+  } catch (err) {
+    throw new AppError(
+      'ORG_IMPORT_UNREADABLE',
+      { format: 'XLSX', reason: 'the file is not an Excel workbook (.xlsx)' },
+      { cause: err },
+    );
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet)
+    throw new AppError('ORG_IMPORT_UNREADABLE', { format: 'XLSX', reason: 'the workbook has no sheet' });
+  const records: { row: number; cells: string[] }[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c++) cells.push(cellText(row.getCell(c).value));
+    records.push({ row: rowNumber, cells });
+  });
+  return records;
+}
+
+/** Writes records to a one-sheet XLSX workbook; every cell is text, so codes and phone numbers keep their zeros. */
+export async function writeXlsx(records: readonly (readonly string[])[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Tỉnh Số';
+  const sheet = workbook.addWorksheet('Đơn vị', { views: [{ state: 'frozen', ySplit: 1 }] });
+  for (const r of records) sheet.addRow([...r]);
+  sheet.getRow(1).font = { bold: true };
+  const widths = [16, 48, 20, 12, 16, 40, 28, 16];
+  widths.forEach((w, i) => {
+    const col = sheet.getColumn(i + 1);
+    col.width = w;
+    col.numFmt = '@';
+  });
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * Maps records to rows by their header (the first non-empty record). Unknown columns are ignored
+ * (a "STT" numbering column is common); `code` and `name` are required. Blank records are skipped.
+ */
+export function rowsFromRecords(
+  records: readonly { row: number; cells: string[] }[],
+  format: string,
+): SheetRow[] {
+  const nonEmpty = records.filter((r) => r.cells.some((c) => c.trim() !== ''));
+  const header = nonEmpty[0];
+  if (!header) throw new AppError('ORG_IMPORT_UNREADABLE', { format, reason: 'the file is empty' });
+  const keys = header.cells.map((h) => HEADER_ALIASES[foldVietnamese(h).replace(/[^a-z0-9]/gu, '')] ?? null);
+  for (const required of ['code', 'name'] as const) {
+    if (!keys.includes(required)) {
+      throw new AppError('ORG_IMPORT_UNREADABLE', {
+        format,
+        reason: `the header row has no "${required}" column (expected: ${columns.join(', ')})`,
+      });
+    }
+  }
+  const data = nonEmpty.slice(1);
+  if (data.length > MAX_ROWS) {
+    throw new AppError('ORG_IMPORT_UNREADABLE', {
+      format,
+      reason: `more than ${MAX_ROWS} rows; split the file`,
+    });
+  }
+  return data.map((r) => {
+    const values: Partial<Record<ColumnKey, string>> = {};
+    keys.forEach((key, i) => {
+      if (key && values[key] === undefined) values[key] = unguard(r.cells[i] ?? '');
+    });
+    return { row: r.row, values };
+  });
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((t) => t.text).join('');
+    if ('formula' in value || 'sharedFormula' in value) {
+      return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
+    }
+    // A hyperlink: an e-mail address typed into Excel usually becomes one.
+    if ('text' in value) return String((value as { text: unknown }).text ?? '');
+  }
+  return '';
+}
+
+// Excel and LibreOffice run a cell starting with = + - @ (or a tab/CR) as a formula (CSV injection,
+// OWASP). Such cells get a leading apostrophe, which the importer strips again, so data round-trips.
+// Plain phone numbers like +84 24 3823 4567 are left alone.
+const FORMULA_START = /^[=+\-@\t\r]/u;
+const PHONE_LIKE = /^[+-]?[\d\s().-]+$/u;
+
+function csvCell(value: string): string {
+  let v = value;
+  if (FORMULA_START.test(v) && !PHONE_LIKE.test(v)) v = `'${v}`;
+  return /[",;\t\r\n]|^\s|\s$/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
+}
+
+function unguard(value: string): string {
+  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+function countOutsideQuotes(line: string, ch: string): number {
+  let n = 0;
+  let quoted = false;
+  for (const c of line) {
+    if (c === '"') quoted = !quoted;
+    else if (c === ch && !quoted) n++;
+  }
+  return n;
+}
