@@ -236,6 +236,7 @@ export class Planner {
     code?: string,
     keepNumber = false,
   ): Promise<string> {
+    assertNotBefore(plan, unit);
     const newCode =
       code ?? (await this.alloc.next(parent.code, keepNumber ? ownNumber(unit.code) : undefined));
     plan.moves.push({
@@ -309,9 +310,7 @@ export class Planner {
     after: Record<string, unknown>,
     successors: ParentNode[],
   ): void {
-    if (plan.effectiveDate < unit.validFrom) {
-      throw fieldError('effectiveDate', `is before ${unit.code} started (${unit.validFrom})`);
-    }
+    assertNotBefore(plan, unit);
     plan.closes.push(unit.id);
     for (const s of successors) plan.successors.push({ predecessorId: unit.id, successorId: s.id });
     plan.changes.push({
@@ -569,6 +568,16 @@ export async function applyPlan(tx: Db, ctx: Ctx, plan: Plan, now: Date): Promis
     now,
   );
   return operationId;
+}
+
+/** Refuses a change dated before the unit existed: its history would read backwards. */
+export function assertNotBefore(
+  plan: { effectiveDate: string },
+  unit: { code: string; validFrom: string },
+): void {
+  if (plan.effectiveDate < unit.validFrom) {
+    throw fieldError('effectiveDate', `is before ${unit.code} started (${unit.validFrom})`);
+  }
 }
 
 /** The fields of a new unit as recorded in its `create` history row. */

@@ -143,7 +143,7 @@ describe('updating units', () => {
       id: p.finance.id,
       name: 'Sở Tài chính – Kế hoạch',
       decisionRef: 'Quyết định số 123/QĐ-UBND',
-      effectiveDate: '2026-03-01',
+      effectiveDate: '2026-03-03',
     });
     expect(renamed).toMatchObject({ code: p.finance.code, name: 'Sở Tài chính – Kế hoạch' });
     const { events } = await org.history(admin(), { id: p.finance.id });
@@ -151,7 +151,7 @@ describe('updating units', () => {
       eventType: 'rename',
       operation: 'update',
       decisionRef: 'Quyết định số 123/QĐ-UBND',
-      effectiveDate: '2026-03-01',
+      effectiveDate: '2026-03-03',
       oldCode: p.finance.code,
       newCode: p.finance.code,
       before: { name: 'Sở Tài chính' },

@@ -27,7 +27,7 @@ import {
   toUnit,
   treeOrder,
 } from './model.ts';
-import { applyPlan, Planner } from './reorganise.ts';
+import { applyPlan, assertNotBefore, Planner } from './reorganise.ts';
 import {
   activeSuccessors,
   codeRecords,
@@ -202,6 +202,7 @@ export function createOrgService(platform: OrgPlatform) {
         if (!changed) return toUnit(u);
         const rename = 'name' in changed.after || 'shortName' in changed.after;
         const plan = planner.emptyPlan('update', input, false);
+        assertNotBefore(plan, u);
         plan.mainUnitId = u.id;
         plan.description = rename
           ? `Đổi tên đơn vị ${u.code}: ${u.name} → ${next.name}`
