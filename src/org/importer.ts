@@ -29,11 +29,13 @@ interface CleanRow {
   code: string;
   level: number;
   name: string;
-  shortName: string | null;
-  kind: UnitKind;
-  address: string | null;
-  email: string | null;
-  phone: string | null;
+  // Undefined when the file has no such column (or, for kind, an empty cell): an update then keeps the
+  // stored value, so a file with only code and name renames units without wiping their contact details.
+  shortName: string | null | undefined;
+  kind: UnitKind | undefined;
+  address: string | null | undefined;
+  email: string | null | undefined;
+  phone: string | null | undefined;
 }
 
 /** Most row errors listed in one response; the count covers them all. */
@@ -81,14 +83,24 @@ export async function planImport(
     const code = attempt('code', () => normaliseCode(values.code ?? ''));
     const name = attempt('name', () => requiredText(values.name ?? '', 'name', limits.name));
     const shortName = attempt('short_name', () =>
-      optionalText(values.short_name, 'short_name', limits.shortName),
+      values.short_name === undefined
+        ? undefined
+        : optionalText(values.short_name, 'short_name', limits.shortName),
     );
-    const address = attempt('address', () => optionalText(values.address, 'address', limits.address));
-    const email = attempt('email', () => optionalEmail(values.email));
-    const phone = attempt('phone', () => optionalPhone(values.phone));
+    const address = attempt('address', () =>
+      values.address === undefined ? undefined : optionalText(values.address, 'address', limits.address),
+    );
+    const email = attempt('email', () =>
+      values.email === undefined ? undefined : optionalEmail(values.email),
+    );
+    const phone = attempt('phone', () =>
+      values.phone === undefined ? undefined : optionalPhone(values.phone),
+    );
     let kind: UnitKind | undefined;
     if (code) {
-      kind = attempt('kind', () => kindOrDefault(values.kind, codeLevel(code)));
+      kind = attempt('kind', () =>
+        values.kind?.trim() ? kindOrDefault(values.kind, codeLevel(code)) : undefined,
+      );
       const given = values.parent_code?.trim();
       if (given) {
         attempt('parent_code', () => {
@@ -110,11 +122,11 @@ export async function planImport(
         code: code!,
         level: codeLevel(code!),
         name: name!,
-        shortName: shortName ?? null,
-        kind: kind!,
-        address: address ?? null,
-        email: email ?? null,
-        phone: phone ?? null,
+        shortName,
+        kind,
+        address,
+        email,
+        phone,
       });
     }
   }
@@ -197,22 +209,21 @@ export async function planImport(
     counts.created++;
   }
   for (const { unit, row: r } of updates) {
-    const changed = diffFields(unit, r);
+    const next = {
+      name: r.name,
+      shortName: r.shortName === undefined ? unit.shortName : r.shortName,
+      kind: r.kind ?? unit.kind,
+      address: r.address === undefined ? unit.address : r.address,
+      email: r.email === undefined ? unit.email : r.email,
+      phone: r.phone === undefined ? unit.phone : r.phone,
+    };
+    const changed = diffFields(unit, next);
     if (!changed) {
       counts.unchanged++;
       continue;
     }
     counts.updated++;
-    plan.updates.push({
-      id: unit.id,
-      name: r.name,
-      nameSearch: nameSearchOf(r.name, r.shortName),
-      shortName: r.shortName,
-      kind: r.kind,
-      address: r.address,
-      email: r.email,
-      phone: r.phone,
-    });
+    plan.updates.push({ id: unit.id, nameSearch: nameSearchOf(next.name, next.shortName), ...next });
     plan.events.push({
       unitId: unit.id,
       eventType: 'name' in changed.after || 'shortName' in changed.after ? 'rename' : 'update',

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts'
 import { searchAudit } from '../core/audit/index.ts';
 import { systemCtx } from '../core/context.ts';
 import type { OrgService } from './service.ts';
+import { registerCodes, uniqueViolation } from './store.ts';
 import { actor, admin, buildProvince, freshGroup, testOrg } from './testing.ts';
 
 let database: TestDatabase;
@@ -101,6 +102,17 @@ describe('creating units', () => {
     ).rejects.toMatchObject({ code: 'ORG_CODE_TAKEN' });
     const next = await org.createUnit(admin(), { parentId: p.root.id, name: 'Sở Y tế mới' });
     expect(next.code).not.toBe(p.health.code);
+  });
+
+  it('the code registry itself refuses a second issue of a code (the guard behind the checks)', async () => {
+    const p = await buildProvince(org);
+    const err = await database.db
+      .transaction((tx) =>
+        registerCodes(tx, [{ code: p.health.code, unitId: p.finance.id, validFrom: '2026-03-02' }]),
+      )
+      .catch((e: unknown) => e);
+    expect(uniqueViolation(err)).toBe(p.health.code);
+    expect(uniqueViolation(new Error('other'))).toBeNull();
   });
 
   it('refuses a sub-unit below level 4 and a child of a closed unit', async () => {

@@ -36,13 +36,13 @@ import {
   findUnit,
   findUnitsInScope,
   idsInScope,
-  isUniqueViolation,
   linkedUnits,
   listEvents,
   listTree,
   listUnits,
   lockTree,
   subtreeIds,
+  uniqueViolation,
   visibleIds,
 } from './store.ts';
 import { cleanText, foldVietnamese } from './text.ts';
@@ -93,7 +93,8 @@ export function createOrgService(platform: OrgPlatform) {
         return fn(tx, platform.now());
       });
     } catch (err) {
-      if (isUniqueViolation(err)) throw new AppError('ORG_CODE_TAKEN', { code: '' }, { cause: err });
+      const duplicate = uniqueViolation(err);
+      if (duplicate !== null) throw new AppError('ORG_CODE_TAKEN', { code: duplicate }, { cause: err });
       throw err;
     }
   }

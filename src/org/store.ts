@@ -444,12 +444,17 @@ export async function exportRows(db: Db, scope: Scope): Promise<(UnitRow & { par
   return rows.map((r) => ({ ...r.unit, parentCode: r.parentCode }));
 }
 
-/** True when `err` (or its cause, as Drizzle wraps driver errors) is a unique-constraint violation. */
-export function isUniqueViolation(err: unknown): boolean {
+/**
+ * When `err` (or its cause, as Drizzle wraps driver errors) is a unique-constraint violation: the
+ * duplicated value from the driver's detail (`Key (code)=(…) already exists.`), or '' when not given.
+ * Null for any other error.
+ */
+export function uniqueViolation(err: unknown): string | null {
   for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
+    const { code, detail } = e as { code?: unknown; detail?: unknown };
+    if (code === '23505') return /=\(([^)]*)\)/u.exec(String(detail ?? ''))?.[1] ?? '';
   }
-  return false;
+  return null;
 }
 
 function escapeLike(s: string): string {

@@ -176,6 +176,19 @@ describe('import', () => {
     });
   });
 
+  it('keeps the fields of columns the file does not have', async () => {
+    const p = await buildProvince(org);
+    await org.updateUnit(admin(), { id: p.finance.id, shortName: 'STC', email: 'stc@example.gov.vn' });
+    const file = `Mã định danh,Tên đơn vị\r\n${p.finance.code},Sở Tài chính tỉnh\r\n`;
+    expect(await org.importUnits(admin(), { format: 'csv', data: file })).toMatchObject({ updated: 1 });
+    expect(await org.getUnit(admin(), p.finance.id)).toMatchObject({
+      name: 'Sở Tài chính tỉnh',
+      shortName: 'STC',
+      email: 'stc@example.gov.vn',
+      kind: 'department',
+    });
+  });
+
   it('keeps an actor to its subtree: rows outside it are errors, rows inside are written', async () => {
     const p = await buildProvince(org);
     const districtAdmin = actor({ unitId: p.district.id, scope: 'subtree' });
