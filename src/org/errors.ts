@@ -4,6 +4,7 @@
  */
 import { defineErrors } from '../core/errors/define.ts';
 
+/** The organisation module's error codes, merged into the catalogue by src/errors.ts. */
 export const orgErrors = defineErrors({
   ORG_CODE_INVALID: {
     status: 400,

@@ -150,8 +150,10 @@ export async function planImport(
   for (const r of clean) {
     const unit = units.get(r.code);
     if (unit) {
-      if (unit.status !== 'active') fail(r.row, 'code', new AppError('ORG_UNIT_CLOSED', { code: r.code }));
-      else if (!inScope.has(unit.id)) fail(r.row, 'code', new AppError('NOT_FOUND'));
+      // Scope first, so a row cannot tell whether a unit outside the actor's reach is closed.
+      if (!inScope.has(unit.id)) fail(r.row, 'code', new AppError('NOT_FOUND'));
+      else if (unit.status !== 'active')
+        fail(r.row, 'code', new AppError('ORG_UNIT_CLOSED', { code: r.code }));
       else updates.push({ unit, row: r });
     } else if (issued.has(r.code)) {
       // Issued before and re-issued or closed since: never given out again.
@@ -172,12 +174,12 @@ export async function planImport(
       if (scope.kind === 'all') parent = null;
       else fail(r.row, 'code', new AppError('NOT_FOUND'));
     } else if (accepted.has(parentCode)) parent = parentCode;
-    else if (firstRowOfCode.has(parentCode) && !fromDb) {
+    else if (fromDb && inScope.has(fromDb.id)) {
+      if (fromDb.status === 'active') parent = fromDb;
+      else fail(r.row, 'parent_code', new AppError('ORG_UNIT_CLOSED', { code: parentCode }));
+    } else if (firstRowOfCode.has(parentCode) && !fromDb) {
       fail(r.row, 'parent_code', fieldError('parent_code', `the row of ${parentCode} has errors`));
-    } else if (fromDb && fromDb.status !== 'active') {
-      fail(r.row, 'parent_code', new AppError('ORG_UNIT_CLOSED', { code: parentCode }));
-    } else if (fromDb && inScope.has(fromDb.id)) parent = fromDb;
-    else {
+    } else {
       fail(
         r.row,
         'parent_code',

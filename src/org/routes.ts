@@ -29,7 +29,7 @@ import {
   UpdateUnitBody,
 } from './schema.ts';
 import type { OrgService } from './service.ts';
-import type { ReorganisationInput, UnitHistory } from './types.ts';
+import type { UnitHistory } from './types.ts';
 
 const tags = ['org'];
 
@@ -147,7 +147,7 @@ export function orgRoutes(org: OrgService) {
           response: { 200: ReorganisationView },
         },
       },
-      async (request) => org.previewReorganisation(request.ctx, request.body as ReorganisationInput),
+      async (request) => org.previewReorganisation(request.ctx, request.body),
     );
 
     app.post(
@@ -161,7 +161,7 @@ export function orgRoutes(org: OrgService) {
           response: { 200: ReorganisationView },
         },
       },
-      async (request) => org.reorganise(request.ctx, request.body as ReorganisationInput),
+      async (request) => org.reorganise(request.ctx, request.body),
     );
 
     app.get(

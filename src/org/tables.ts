@@ -16,6 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
+/** Units of the tree, current state (closed units stay as history). */
 export const orgUnits = pgTable(
   'org_units',
   {
@@ -40,6 +41,7 @@ export const orgUnits = pgTable(
   (t) => [index('org_units_path').on(t.path), index('org_units_parent').on(t.parentId)],
 );
 
+/** Every code ever issued and the unit that held it; the primary key keeps codes unique forever. */
 export const orgUnitCodes = pgTable(
   'org_unit_codes',
   {
@@ -51,6 +53,7 @@ export const orgUnitCodes = pgTable(
   (t) => [index('org_unit_codes_unit').on(t.unitId)],
 );
 
+/** Successor links written by split, merge and dissolve. */
 export const orgUnitSuccessors = pgTable(
   'org_unit_successors',
   {
@@ -65,6 +68,7 @@ export const orgUnitSuccessors = pgTable(
   ],
 );
 
+/** History rows, one per unit touched by an operation. */
 export const orgUnitEvents = pgTable(
   'org_unit_events',
   {
