@@ -79,6 +79,8 @@ export class AccessLog {
   private buffer: HashedFields[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** Totals since start, exported as metrics so the cost of access logging is visible. */
+  readonly stats = { entriesWritten: 0, flushes: 0, flushSeconds: 0 };
 
   constructor(
     private readonly db: Db,
@@ -110,8 +112,12 @@ export class AccessLog {
     this.buffer = [];
     this.flushing = this.flushing.then(async () => {
       if (batch.length === 0) return;
+      const started = process.hrtime.bigint();
       try {
         await this.db.transaction((tx) => appendChained(tx, 'access', batch));
+        this.stats.entriesWritten += batch.length;
+        this.stats.flushes++;
+        this.stats.flushSeconds += Number(process.hrtime.bigint() - started) / 1e9;
       } catch (err) {
         // Keep the entries for the next flush rather than lose them.
         this.buffer = batch.concat(this.buffer);

@@ -4,8 +4,14 @@
  */
 import client from 'prom-client';
 
+/** Access-log totals read at scrape time. */
+export interface AccessLogStats {
+  readonly pending: number;
+  readonly stats: { entriesWritten: number; flushes: number; flushSeconds: number };
+}
+
 /** A registry per server, so several servers in one test process do not collide. */
-export function createMetrics() {
+export function createMetrics(accessLog: AccessLogStats) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'tinhso_' });
   const httpDuration = new client.Histogram({
@@ -15,12 +21,31 @@ export function createMetrics() {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const accessLogPending = new client.Gauge({
+  new client.Gauge({
     name: 'tinhso_access_log_pending',
     help: 'Access-log entries buffered and not yet written',
     registers: [registry],
+    collect() {
+      this.set(accessLog.pending);
+    },
   });
-  return { registry, httpDuration, accessLogPending };
+  new client.Gauge({
+    name: 'tinhso_access_log_entries_written',
+    help: 'Access-log entries written since start',
+    registers: [registry],
+    collect() {
+      this.set(accessLog.stats.entriesWritten);
+    },
+  });
+  new client.Gauge({
+    name: 'tinhso_access_log_flush_seconds',
+    help: 'Total time spent writing access-log batches since start',
+    registers: [registry],
+    collect() {
+      this.set(accessLog.stats.flushSeconds);
+    },
+  });
+  return { registry, httpDuration };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -58,7 +58,7 @@ export function isSecureRequest(request: FastifyRequest): boolean {
 export async function buildServer(platform: Platform, options: BuildServerOptions = {}): Promise<App> {
   const { config } = platform;
   const https = await tlsOptions(config);
-  const metrics = createMetrics();
+  const metrics = createMetrics(platform.accessLog);
   let shuttingDown = false;
 
   const app = Fastify({
@@ -191,7 +191,6 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     '/metrics',
     { config: { auth: 'public', noAccessLog: true }, schema: { hide: true } },
     async (_req, reply) => {
-      metrics.accessLogPending.set(platform.accessLog.pending);
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();
     },

@@ -165,6 +165,30 @@ describe('failed-login limit (SEC-04)', () => {
   });
 });
 
+describe('login rate limit', () => {
+  it('throttles login attempts per address with a Retry-After', async () => {
+    const limited = await createTestApp({ 'http.loginRateLimit': 3 });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const res = await limited.app.inject({
+          method: 'POST',
+          url: '/api/iam/auth/login',
+          payload: { username: 'ai-do', password: 'sai' },
+        });
+        codes.push(res.statusCode);
+        if (res.statusCode === 429) {
+          expect(res.json().code).toBe('RATE_LIMITED');
+          expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        }
+      }
+      expect(codes).toEqual([401, 401, 401, 429, 429]);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe('idle session timeout (SEC-06)', () => {
   it('closes an idle session with a message asking to log in again', async () => {
     const u = await loginAs(t);

@@ -1,0 +1,34 @@
+/**
+ * @module app
+ * The composition root: creates every module's services over the platform and registers their
+ * routes on one server. The only file that knows all modules.
+ */
+import { buildServer } from './core/http/server.ts';
+import type { App } from './core/http/types.ts';
+import type { Platform } from './core/platform.ts';
+import { createIam, type Iam } from './iam/index.ts';
+import { createOrgService, type OrgService, orgRoutes } from './org/index.ts';
+
+/** Every module's services, for the HTTP server, the CLI and tests. */
+export interface Services {
+  org: OrgService;
+  iam: Iam;
+}
+
+/** Creates the services and runs their start-up work (built-in roles). */
+export async function createServices(platform: Platform): Promise<Services> {
+  const org = createOrgService(platform);
+  const iam = createIam(platform, org);
+  await iam.init();
+  return { org, iam };
+}
+
+/** Builds the HTTP server with every module's routes. */
+export async function createApp(platform: Platform, services: Services): Promise<App> {
+  return buildServer(platform, {
+    register: async (app) => {
+      await services.iam.register(app);
+      await app.register(orgRoutes(services.org), { prefix: '/api/org' });
+    },
+  });
+}

@@ -1,0 +1,180 @@
+/**
+ * @module cli
+ * The `tinhso` command. Each subcommand calls the same service functions as the HTTP API.
+ */
+
+import cliProgress from 'cli-progress';
+import { Command } from 'commander';
+import { createApp, createServices } from './app.ts';
+import { verifyChain } from './core/audit/index.ts';
+import { type Config, loadConfig } from './core/config/index.ts';
+import { isAppError } from './core/errors/index.ts';
+import { createLogger } from './core/log/logger.ts';
+import { type Platform, startPlatform, stopPlatform } from './core/platform.ts';
+
+const program = new Command('tinhso').description('Tỉnh Số: nền tảng chính quyền số cấp tỉnh');
+
+function config(): Readonly<Config> {
+  return loadConfig();
+}
+
+/** A progress bar on stderr when it is a terminal; silent otherwise (CI, pipes). */
+function progressBar(label: string) {
+  if (!process.stderr.isTTY) return { update: (_d: number, _t: number) => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total}`, stream: process.stderr },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(done: number, total: number) {
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      }
+      bar.setTotal(total);
+      bar.update(done);
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+/** Opens the platform quietly for one-shot commands (logs only warnings). */
+async function withPlatform<T>(fn: (platform: Platform) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const bar = progressBar('Migrations');
+  const platform = await startPlatform(cfg, {
+    log: createLogger(cfg.log.level === 'info' ? 'warn' : cfg.log.level),
+    onMigrate: (done, total) => bar.update(done + 1, total),
+  });
+  bar.stop();
+  try {
+    return await fn(platform);
+  } finally {
+    await stopPlatform(platform);
+  }
+}
+
+program
+  .command('serve')
+  .description('Chạy nền tảng (API và giao diện quản trị)')
+  .action(async () => {
+    const cfg = config();
+    const platform = await startPlatform(cfg);
+    const services = await createServices(platform);
+    const app = await createApp(platform, services);
+    const first = await services.iam.bootstrap.ensureFirstAdmin();
+    await app.listen({ host: cfg.http.host, port: cfg.http.port });
+    const scheme = cfg.tls.mode === 'off' ? 'http' : 'https';
+    const url = cfg.http.publicUrl || `${scheme}://localhost:${cfg.http.port}`;
+    const lines = [
+      '',
+      `  Tỉnh Số đang chạy tại ${url}`,
+      `  API: ${url}/api/docs`,
+      platform.database.kind === 'pglite'
+        ? `  Cơ sở dữ liệu nhúng (PGlite): ${cfg.dataDir}`
+        : '  Cơ sở dữ liệu: PostgreSQL',
+    ];
+    if (first) {
+      lines.push(
+        '',
+        '  Tài khoản quản trị đầu tiên (chỉ hiển thị MỘT lần, phải đổi khi đăng nhập lần đầu):',
+        `    tên đăng nhập: ${first.username}`,
+        `    mật khẩu:      ${first.password}`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n\n`);
+
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      platform.log.info({ signal }, 'shutting down: finishing in-flight requests');
+      const timer = setTimeout(() => process.exit(1), cfg.http.shutdownGraceMs).unref();
+      await app.close();
+      await stopPlatform(platform);
+      clearTimeout(timer);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+
+program
+  .command('migrate')
+  .description('Áp dụng các bản cập nhật cấu trúc cơ sở dữ liệu')
+  .action(async () => {
+    await withPlatform(async () => {
+      process.stdout.write('Cơ sở dữ liệu đã được cập nhật.\n');
+    });
+  });
+
+const admin = program.command('admin').description('Quản trị tài khoản từ dòng lệnh');
+admin
+  .command('create <username>')
+  .description('Tạo quản trị viên kỹ thuật với mật khẩu dùng một lần')
+  .option('--name <fullName>', 'Họ và tên')
+  .action(async (username: string, opts: { name?: string }) => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      const r = await services.iam.bootstrap.createAdmin(username, opts.name);
+      process.stdout.write(`Đã tạo ${r.username}. Mật khẩu dùng một lần: ${r.password}\n`);
+    });
+  });
+admin
+  .command('reset-password <username>')
+  .description('Đặt mật khẩu dùng một lần và mở khóa tài khoản')
+  .action(async (username: string) => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      const r = await services.iam.bootstrap.resetPassword(username);
+      process.stdout.write(`Mật khẩu dùng một lần của ${r.username}: ${r.password}\n`);
+    });
+  });
+admin
+  .command('unlock <username>')
+  .description('Mở khóa tài khoản')
+  .action(async (username: string) => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      await services.iam.bootstrap.unlock(username);
+      process.stdout.write(`Đã mở khóa ${username}.\n`);
+    });
+  });
+
+program
+  .command('audit')
+  .description('Nhật ký hệ thống')
+  .command('verify')
+  .description('Kiểm tra chuỗi băm của nhật ký (phát hiện sửa, xóa, chèn)')
+  .action(async () => {
+    await withPlatform(async (platform) => {
+      const bar = progressBar('Kiểm tra');
+      const result = await verifyChain(platform.db, (n) => bar.update(n, Math.max(n, 1)));
+      bar.stop();
+      for (const c of result.categories) {
+        const state = c.brokenAtSeq === null ? 'toàn vẹn' : `BỊ THAY ĐỔI tại bản ghi ${c.brokenAtSeq}`;
+        process.stdout.write(
+          `  ${c.category.padEnd(10)} ${String(c.checked).padStart(8)} bản ghi  ${state}\n`,
+        );
+      }
+      process.stdout.write(result.ok ? 'Nhật ký toàn vẹn.\n' : 'Nhật ký đã bị thay đổi!\n');
+      process.exitCode = result.ok ? 0 : 3;
+    });
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  if (isAppError(err, 'CONFIG_INVALID')) {
+    const problems = (err.details.problems as string[] | undefined) ?? [String(err.details.summary)];
+    process.stderr.write(
+      `Cấu hình không hợp lệ / invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`,
+    );
+    process.exit(2);
+  }
+  if (isAppError(err)) {
+    process.stderr.write(`${err.code}: ${err.localized('vi')}\n`);
+    process.exit(1);
+  }
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});
