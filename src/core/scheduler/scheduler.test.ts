@@ -235,14 +235,17 @@ describe('Scheduler', () => {
     const nodeB = new Scheduler(await testPlatform(secondConnection, { nodeId: 'node-b', clock }));
     const name = uniqueName('exclusive');
     let runs = 0;
-    nodeB.register({ name, intervalMs: 60_000, run: async () => void runs++ });
-    await nodeB.jobStatus(); // creates the lease row
-    const lease = await nodeA.acquire(name);
+    const job = { name, intervalMs: 60_000, run: async () => void runs++ };
+    nodeB.register(job);
+    const lease = await nodeA.acquire(name, job);
     expect(await nodeB.tick()).toEqual([]);
-    await expect(nodeA.acquire(name)).rejects.toSatisfy((e: unknown) => isAppError(e, 'SCHEDULER_JOB_BUSY'));
+    await expect(nodeA.acquire(name, job)).rejects.toSatisfy((e: unknown) =>
+      isAppError(e, 'SCHEDULER_JOB_BUSY'),
+    );
     await lease.release();
     await nodeB.tick();
     expect(runs).toBe(1);
+    await expect(nodeA.acquire('test.unknown')).rejects.toThrow(TypeError);
   });
 });
 

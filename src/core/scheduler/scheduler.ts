@@ -5,6 +5,7 @@
  * runs, then records the run and moves the next run forward. A node that dies mid-run loses its lease
  * when it expires, and the next holder closes the abandoned run as interrupted.
  */
+import { randomBytes } from 'node:crypto';
 import { type Ctx, systemCtx } from '../context.ts';
 import { AppError, isAppError } from '../errors/index.ts';
 import type { Platform } from '../platform.ts';
@@ -88,8 +89,13 @@ const MESSAGE_MAX = 2000;
 
 /** Runs registered jobs on one node, coordinating with other nodes through lease rows. */
 export class Scheduler {
-  /** This node's name in leases and runs. */
+  /** This node's name in runs. */
   readonly nodeId: string;
+  /**
+   * This instance's name in leases: the node id plus a random tag, so two schedulers of one process
+   * (the server's and a CLI command's) never take each other's lease for their own.
+   */
+  readonly leaseOwner: string;
   private readonly leaseMs: number;
   private readonly tickMs: number;
   private readonly jobs = new Map<string, JobDefinition>();
@@ -105,6 +111,7 @@ export class Scheduler {
     options: SchedulerOptions = {},
   ) {
     this.nodeId = options.nodeId ?? platform.config.nodeId;
+    this.leaseOwner = `${this.nodeId}/${randomBytes(3).toString('hex')}`;
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.tickMs = options.tickMs ?? platform.config.scheduler.tickMs;
   }
@@ -169,18 +176,22 @@ export class Scheduler {
   async runNow(name: string): Promise<RunResult> {
     const job = this.jobs.get(name);
     if (!job) throw new TypeError(`no job ${name} is registered on this node`);
-    await this.syncJobs();
     const startedAt = this.platform.now();
-    await this.claim(name, startedAt);
+    await this.claim(job, startedAt);
     return this.track(name, this.execute(job, startedAt, false));
   }
 
   /**
    * Takes a job's lease for work done outside a run, so it never overlaps the job on any node
    * (a manual backup against the scheduled one). Throws `SCHEDULER_JOB_BUSY` when held elsewhere.
+   * `job` defines the row if no node has created it yet; it defaults to the job registered here.
    */
-  async acquire(name: string): Promise<Lease> {
-    await this.claim(name, this.platform.now());
+  async acquire(name: string, job?: JobDefinition): Promise<Lease> {
+    const definition = job ?? this.jobs.get(name);
+    if (!definition || definition.name !== name) {
+      throw new TypeError(`acquire(${name}) needs the job's definition: it is not registered here`);
+    }
+    await this.claim(definition, this.platform.now());
     const heartbeat = this.heartbeat(name);
     let done!: () => void;
     const released = new Promise<void>((resolve) => {
@@ -194,7 +205,7 @@ export class Scheduler {
         releasing ??= (async () => {
           clearInterval(heartbeat);
           try {
-            await releaseLease(this.platform.db, name, this.nodeId);
+            await releaseLease(this.platform.db, name, this.leaseOwner);
           } finally {
             done();
           }
@@ -230,17 +241,20 @@ export class Scheduler {
     return listRuns(this.platform.db, jobName, limit);
   }
 
-  private async claim(name: string, now: Date): Promise<void> {
+  private async claim(job: JobDefinition, now: Date): Promise<void> {
     if (this.stopping) throw new AppError('SERVICE_UNAVAILABLE');
-    if (this.busy.has(name)) throw new AppError('SCHEDULER_JOB_BUSY', { job: name, owner: this.nodeId });
+    if (this.busy.has(job.name)) {
+      throw new AppError('SCHEDULER_JOB_BUSY', { job: job.name, owner: this.nodeId });
+    }
+    const firstRunAt = job.nextRunAt ? await this.safeNext(job, now) : now;
     const { claimed, holder } = await claimOne(
       this.platform.db,
-      name,
-      this.nodeId,
+      { name: job.name, intervalMs: job.intervalMs, firstRunAt },
+      this.leaseOwner,
       now,
       new Date(now.getTime() + this.leaseMs),
     );
-    if (!claimed) throw new AppError('SCHEDULER_JOB_BUSY', { job: name, owner: holder ?? '?' });
+    if (!claimed) throw new AppError('SCHEDULER_JOB_BUSY', { job: job.name, owner: nodeOf(holder) });
   }
 
   /** Creates lease rows of newly registered jobs (idempotent; other nodes may have created them). */
@@ -263,7 +277,7 @@ export class Scheduler {
     const claimed = await claimDue(
       this.platform.db,
       candidates,
-      this.nodeId,
+      this.leaseOwner,
       now,
       new Date(now.getTime() + this.leaseMs),
     );
@@ -282,7 +296,7 @@ export class Scheduler {
     const timer = setInterval(
       () => {
         const until = new Date(this.platform.now().getTime() + this.leaseMs);
-        renewLease(this.platform.db, name, this.nodeId, until).catch((err: unknown) =>
+        renewLease(this.platform.db, name, this.leaseOwner, until).catch((err: unknown) =>
           this.platform.log.error({ err, job: name }, 'scheduler lease renewal failed'),
         );
       },
@@ -320,7 +334,7 @@ export class Scheduler {
     try {
       if (runId !== null) await finishRun(db, runId, outcome, truncate(message), finishedAt);
       const next = scheduled ? await this.nextAfter(job, scheduledAt, finishedAt) : undefined;
-      await releaseLease(db, job.name, this.nodeId, next);
+      await releaseLease(db, job.name, this.leaseOwner, next);
     } catch (err) {
       // The lease then simply expires and another node (or this one) runs the job again.
       log.error({ err, job: job.name }, 'could not record the end of a scheduled run');
@@ -350,6 +364,13 @@ export class Scheduler {
     }
     return new Date(after.getTime() + job.intervalMs);
   }
+}
+
+/** The node part of a lease owner (`node/tag`), for messages. */
+export function nodeOf(owner: string | null): string {
+  if (!owner) return '?';
+  const slash = owner.lastIndexOf('/');
+  return slash > 0 ? owner.slice(0, slash) : owner;
 }
 
 function describe(err: unknown): string {

@@ -71,32 +71,38 @@ export async function claimDue(
 }
 
 /**
- * Takes one job's lease whatever its schedule (run now, exclusive work). Fails when another run holds
- * it, naming the holder; succeeds also when the job has no row yet, since then no node schedules it.
+ * Takes one job's lease whatever its schedule (run now, exclusive work), creating the job's row when no
+ * node has yet: one INSERT ... ON CONFLICT DO UPDATE ... WHERE the lease is free, so it is atomic whether
+ * or not the row exists. Fails when another holder has a live lease, naming it.
  */
 export async function claimOne(
   db: Db,
-  name: string,
+  job: { name: string; intervalMs: number; firstRunAt: Date },
   owner: string,
   now: Date,
   leaseUntil: Date,
 ): Promise<{ claimed: boolean; holder: string | null }> {
   const claimed = await db
-    .update(schedulerJobs)
-    .set({ leaseOwner: owner, leaseUntil })
-    .where(
-      and(
-        eq(schedulerJobs.name, name),
-        or(isNull(schedulerJobs.leaseUntil), lt(schedulerJobs.leaseUntil, now)),
-      ),
-    )
+    .insert(schedulerJobs)
+    .values({
+      name: job.name,
+      intervalMs: job.intervalMs,
+      nextRunAt: job.firstRunAt,
+      leaseOwner: owner,
+      leaseUntil,
+    })
+    .onConflictDoUpdate({
+      target: schedulerJobs.name,
+      set: { leaseOwner: owner, leaseUntil },
+      setWhere: or(isNull(schedulerJobs.leaseUntil), lt(schedulerJobs.leaseUntil, now)),
+    })
     .returning({ name: schedulerJobs.name });
   if (claimed.length > 0) return { claimed: true, holder: owner };
   const [row] = await db
     .select({ holder: schedulerJobs.leaseOwner })
     .from(schedulerJobs)
-    .where(eq(schedulerJobs.name, name));
-  return row === undefined ? { claimed: true, holder: null } : { claimed: false, holder: row.holder };
+    .where(eq(schedulerJobs.name, job.name));
+  return { claimed: false, holder: row?.holder ?? null };
 }
 
 /** Extends a lease this node holds (heartbeat of a long run). */
