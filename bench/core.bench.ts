@@ -23,9 +23,11 @@ async function json(url: string, init: RequestInit = {}) {
 
 async function runOne(label: string, env: Record<string, string>, port: number, barePort: number) {
   const dataDir = mkdtempSync(join(tmpdir(), `tinhso-bench-${label}-`));
+  // BENCH_NODE_ARGS (e.g. --cpu-prof) goes to the server process, for profiling a run.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const server = await startChild(
-    tsx,
-    [cli, 'serve'],
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', cli, 'serve'],
     {
       TINHSO_DATA_DIR: dataDir,
       TINHSO_HTTP_PORT: String(port),

@@ -3,24 +3,30 @@
  * The composition root: creates every module's services over the platform and registers their
  * routes on one server. The only file that knows all modules.
  */
+import { type BackupService, createBackupService, systemRoutes } from './core/backup/index.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
 import type { Platform } from './core/platform.ts';
+import { createScheduler, type Scheduler } from './core/scheduler/index.ts';
 import { createIam, type Iam } from './iam/index.ts';
 import { createOrgService, type OrgService, orgRoutes } from './org/index.ts';
 
 /** Every module's services, for the HTTP server, the CLI and tests. */
 export interface Services {
+  scheduler: Scheduler;
+  backup: BackupService;
   org: OrgService;
   iam: Iam;
 }
 
-/** Creates the services and runs their start-up work (built-in roles). */
+/** Creates the services and runs their start-up work (built-in roles). The scheduler is not started. */
 export async function createServices(platform: Platform): Promise<Services> {
+  const scheduler = createScheduler(platform);
+  const backup = createBackupService(platform, scheduler);
   const org = createOrgService(platform);
   const iam = createIam(platform, org);
   await iam.init();
-  return { org, iam };
+  return { scheduler, backup, org, iam };
 }
 
 /** Builds the HTTP server with every module's routes. */
@@ -29,6 +35,9 @@ export async function createApp(platform: Platform, services: Services): Promise
     register: async (app) => {
       await services.iam.register(app);
       await app.register(orgRoutes(services.org), { prefix: '/api/org' });
+      await app.register(systemRoutes({ platform, scheduler: services.scheduler, backup: services.backup }), {
+        prefix: '/api/system',
+      });
     },
   });
 }

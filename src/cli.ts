@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { createApp, createServices } from './app.ts';
 import { verifyChain } from './core/audit/index.ts';
+import { restoreBackup, runBackup } from './core/backup/index.ts';
 import { type Config, loadConfig } from './core/config/index.ts';
 import { isAppError } from './core/errors/index.ts';
 import { createLogger } from './core/log/logger.ts';
@@ -65,6 +66,7 @@ program
     const app = await createApp(platform, services);
     const first = await services.iam.bootstrap.ensureFirstAdmin();
     await app.listen({ host: cfg.http.host, port: cfg.http.port });
+    if (cfg.scheduler.enabled) services.scheduler.start();
     const scheme = cfg.tls.mode === 'off' ? 'http' : 'https';
     const url = cfg.http.publicUrl || `${scheme}://localhost:${cfg.http.port}`;
     const lines = [
@@ -92,6 +94,7 @@ program
       platform.log.info({ signal }, 'shutting down: finishing in-flight requests');
       const timer = setTimeout(() => process.exit(1), cfg.http.shutdownGraceMs).unref();
       await app.close();
+      await services.scheduler.stop();
       await stopPlatform(platform);
       clearTimeout(timer);
       process.exit(0);
@@ -140,6 +143,42 @@ admin
       await services.iam.bootstrap.unlock(username);
       process.stdout.write(`Đã mở khóa ${username}.\n`);
     });
+  });
+
+program
+  .command('backup')
+  .description('Sao lưu cơ sở dữ liệu và cấu hình vào một tệp đã kiểm tra')
+  .action(async () => {
+    await withPlatform(async (platform) => {
+      const bar = progressBar('Sao lưu');
+      const record = await runBackup(platform, {
+        trigger: 'cli',
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.stop();
+      process.stdout.write(
+        `Đã sao lưu: ${record.file}\n  ${record.rowCount ?? 0} bản ghi, ${record.sizeBytes ?? 0} byte, sha256 ${record.sha256}\n  đã kiểm tra khôi phục: ${record.verified ? 'có' : 'không'}\n`,
+      );
+    });
+  });
+
+program
+  .command('restore <file>')
+  .description('Khôi phục bản sao lưu vào cơ sở dữ liệu trống')
+  .action(async (file: string) => {
+    const cfg = config();
+    // Restore before any service seeds data (built-in roles), into a database that is still empty.
+    const platform = await startPlatform(cfg, { log: createLogger('warn'), migrate: false });
+    try {
+      const bar = progressBar('Khôi phục');
+      const result = await restoreBackup(platform, file, {
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.stop();
+      process.stdout.write(`Đã khôi phục ${result.rows} bản ghi vào ${result.tables.length} bảng.\n`);
+    } finally {
+      await stopPlatform(platform);
+    }
   });
 
 program

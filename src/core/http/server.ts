@@ -96,6 +96,8 @@ export async function buildServer(platform: Platform, options: BuildServerOption
         connectSrc: ["'self'"],
         frameAncestors: ["'none'"],
         formAction: ["'self'"],
+        // Upgrading to https on a plain-HTTP trial install would break every request of the console.
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
     crossOriginEmbedderPolicy: false,

@@ -19,8 +19,8 @@ import type { AccountQueryInput, AccountView, CreateAccountInput, UpdateAccountI
 import {
   type AccountRecord,
   type AccountRow,
-  accountById,
   accountByUsername,
+  accountRecordById,
   activeHoldersOf,
   findAccounts,
   insertAccount,
@@ -60,13 +60,12 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
   const { db, settings } = platform;
 
   /** Loads an account the actor may see, or NOT_FOUND (never revealing which). */
-  async function visible(ctx: Ctx, id: string): Promise<AccountRow> {
-    const row = await accountById(db, id);
+  async function visible(ctx: Ctx, id: string): Promise<AccountRecord> {
+    const row = await accountRecordById(db, id);
     if (!row) throw new AppError('NOT_FOUND');
     if (ctx.actor.scope === 'all' || ctx.actor.kind === 'system') return row;
     if (!row.unitId) throw new AppError('NOT_FOUND');
-    const visibleIds = await units.visibleUnitIds(ctx);
-    if (visibleIds !== 'all' && !visibleIds.includes(row.unitId)) throw new AppError('NOT_FOUND');
+    await units.assertUnitInScope(ctx, row.unitId);
     return row;
   }
 
@@ -105,10 +104,9 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
   }
 
   async function record(id: string): Promise<AccountView> {
-    const row = await accountById(db, id);
+    const row = await accountRecordById(db, id);
     if (!row) throw new AppError('NOT_FOUND');
-    const [full] = await withRolesAndGrants(db, [row]);
-    return presentAccount(full!);
+    return presentAccount(row);
   }
 
   return {
@@ -132,8 +130,7 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
 
     /** One account the actor may see. */
     async get(ctx: Ctx, id: string): Promise<AccountView> {
-      await visible(ctx, id);
-      return record(id);
+      return presentAccount(await visible(ctx, id));
     },
 
     /**
@@ -267,7 +264,6 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
       const before = await visible(ctx, id);
       await assertRolesAssignable(ctx, roleIds);
       await db.transaction(async (tx) => {
-        const [old] = await withRolesAndGrants(tx, [before]);
         await replaceRoles(tx, id, roleIds);
         await assertNotLastAdmin(tx);
         await audit(tx, ctx, {
@@ -277,7 +273,7 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
           severity: 'notice',
           target: { type: 'account', id },
           unitId: before.unitId,
-          details: { before: old?.roles ?? [], after: roleIds },
+          details: { before: before.roles, after: roleIds },
         });
       });
       return record(id);

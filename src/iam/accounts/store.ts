@@ -86,6 +86,24 @@ export async function withRolesAndGrants(db: Db, rows: AccountRow[]): Promise<Ac
   }));
 }
 
+/** One account with its roles and grants, in one query (the hot read of the account API). */
+export async function accountRecordById(db: Db, id: string): Promise<AccountRecord | undefined> {
+  const [row] = await db
+    .select({
+      account: accounts,
+      roles: sql<
+        string[]
+      >`array(select r.role_id from iam_account_roles r where r.account_id = ${accounts.id} order by r.role_id)`,
+      grants: sql<
+        AccountRecord['grants']
+      >`coalesce((select json_agg(json_build_object('permission', g.permission, 'effect', g.effect) order by g.permission)
+        from iam_account_grants g where g.account_id = ${accounts.id}), '[]'::json)`,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, id));
+  return row ? { ...row.account, roles: row.roles, grants: row.grants } : undefined;
+}
+
 /** One account by id. */
 export async function accountById(db: Db, id: string): Promise<AccountRow | undefined> {
   const [row] = await db.select().from(accounts).where(eq(accounts.id, id));

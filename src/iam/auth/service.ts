@@ -63,12 +63,27 @@ export interface ResolvedSession {
 }
 
 const TOUCH_EVERY_MS = 15_000;
+/**
+ * How long a resolved session is trusted without asking the database. Revocations made on this node
+ * apply at once; those made on another node (or a changed role) apply within this time.
+ */
+const SESSION_CACHE_MS = 2_000;
+const SESSION_CACHE_MAX = 10_000;
+
+interface CachedSession {
+  session: ResolvedSession;
+  fetchedAt: number;
+  createdAt: number;
+  lastSeenAt: number;
+  persistedSeenAt: number;
+}
 const TOKEN_PREFIX = 'tsk_';
 
 /** Creates the authentication service. */
 export function createAuthService(platform: Platform, policies: PolicyService) {
   const { db } = platform;
   const now = () => platform.now();
+  const cache = new Map<string, CachedSession>();
 
   function totpFor(secretBase32: string, label: string) {
     return new TOTP({
@@ -207,6 +222,85 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
     return { sessionToken, csrfToken };
   }
 
+  /** Drops the cached sessions of an account (password change on this node). */
+  function forgetAccount(accountId: string): void {
+    for (const [key, entry] of cache) if (entry.session.actor.id === accountId) cache.delete(key);
+  }
+
+  /** Loads a session from the database, enforcing idle and absolute timeouts, and caches it. */
+  async function loadSession(id: string, ip: string | null): Promise<ResolvedSession> {
+    const p = await loadSessionPrincipal(db, id);
+    if (!p) throw new AppError('IAM_UNAUTHENTICATED');
+    const policy = await policies.session();
+    if (p.revokedAt) {
+      if (p.revokedReason === 'idle timeout')
+        throw new AppError('IAM_SESSION_EXPIRED', { minutes: policy.idleTimeoutMinutes });
+      throw new AppError('IAM_UNAUTHENTICATED');
+    }
+    const t = now().getTime();
+    const idle = t - p.lastSeenAt.getTime() > policy.idleTimeoutMinutes * 60_000;
+    const tooOld = t - p.createdAt.getTime() > policy.absoluteHours * 3_600_000;
+    if (idle || tooOld) {
+      await db.transaction(async (tx) => {
+        await revokeSession(tx, id, 'idle timeout', now());
+        await audit(
+          tx,
+          {
+            actor: {
+              kind: 'user',
+              id: p.accountId,
+              name: p.username,
+              unitId: p.unitId,
+              permissions: new Set(),
+              scope: p.scope,
+            },
+            ip,
+            requestId: null,
+            lang: p.lang,
+          },
+          {
+            category: 'login',
+            action: 'iam.session.expired',
+            description: `Phiên làm việc của ${p.username} hết hạn (${idle ? 'không hoạt động' : 'quá thời gian tối đa'})`,
+            severity: 'notice',
+          },
+        );
+      });
+      throw new AppError('IAM_SESSION_EXPIRED', { minutes: policy.idleTimeoutMinutes });
+    }
+    if (p.status !== 'active') {
+      await revokeSession(db, id, `account ${p.status}`, now());
+      throw new AppError('IAM_UNAUTHENTICATED');
+    }
+    let persistedSeenAt = p.lastSeenAt.getTime();
+    if (t - persistedSeenAt > TOUCH_EVERY_MS) {
+      await touchSession(db, id, now());
+      persistedSeenAt = t;
+    }
+    const session: ResolvedSession = {
+      sessionId: id,
+      csrfToken: p.csrfToken,
+      stage: p.stage,
+      lang: p.lang,
+      actor: {
+        kind: 'user',
+        id: p.accountId,
+        name: p.username,
+        unitId: p.unitId,
+        scope: p.scope,
+        permissions: new Set(p.permissions),
+      },
+    };
+    cache.set(id, {
+      session,
+      fetchedAt: t,
+      createdAt: p.createdAt.getTime(),
+      lastSeenAt: t,
+      persistedSeenAt,
+    });
+    return session;
+  }
+
   return {
     /** Logs in with username and password; returns a session, possibly limited to a TOTP or password step. */
     async login(
@@ -262,6 +356,7 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
       const stage: SessionStage = reason ? 'password_change' : 'full';
       await updateAccount(db, account.id, { totpLastStep: step });
       await setSessionStage(db, session.sessionId, stage);
+      cache.delete(session.sessionId);
       return { stage };
     },
 
@@ -315,6 +410,7 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
         await setPassword(tx, account.id, hash, false, now());
         await setSessionStage(tx, session.sessionId, 'full');
         await revokeAccountSessions(tx, account.id, 'password changed', session.sessionId);
+        forgetAccount(account.id);
         await audit(tx, ctx, {
           category: 'account',
           action: 'iam.password.change',
@@ -352,6 +448,7 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
 
     /** Ends a session. */
     async logout(ctx: Ctx, session: ResolvedSession): Promise<void> {
+      cache.delete(session.sessionId);
       await db.transaction(async (tx) => {
         await revokeSession(tx, session.sessionId, 'logout', now());
         await audit(tx, ctx, {
@@ -368,64 +465,25 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
      */
     async resolveSession(token: string, ip: string | null): Promise<ResolvedSession> {
       const id = digest(token);
-      const p = await loadSessionPrincipal(db, id);
-      if (!p) throw new AppError('IAM_UNAUTHENTICATED');
-      const policy = await policies.session();
-      if (p.revokedAt) {
-        if (p.revokedReason === 'idle timeout')
-          throw new AppError('IAM_SESSION_EXPIRED', { minutes: policy.idleTimeoutMinutes });
-        throw new AppError('IAM_UNAUTHENTICATED');
-      }
       const t = now().getTime();
-      const idle = t - p.lastSeenAt.getTime() > policy.idleTimeoutMinutes * 60_000;
-      const tooOld = t - p.createdAt.getTime() > policy.absoluteHours * 3_600_000;
-      if (idle || tooOld) {
-        await db.transaction(async (tx) => {
-          await revokeSession(tx, id, 'idle timeout', now());
-          await audit(
-            tx,
-            {
-              actor: {
-                kind: 'user',
-                id: p.accountId,
-                name: p.username,
-                unitId: p.unitId,
-                permissions: new Set(),
-                scope: p.scope,
-              },
-              ip,
-              requestId: null,
-              lang: p.lang,
-            },
-            {
-              category: 'login',
-              action: 'iam.session.expired',
-              description: `Phiên làm việc của ${p.username} hết hạn (${idle ? 'không hoạt động' : 'quá thời gian tối đa'})`,
-              severity: 'notice',
-            },
-          );
-        });
-        throw new AppError('IAM_SESSION_EXPIRED', { minutes: policy.idleTimeoutMinutes });
+      const hit = cache.get(id);
+      if (hit && t - hit.fetchedAt < SESSION_CACHE_MS && t >= hit.fetchedAt) {
+        const policy = await policies.session();
+        const idle = t - hit.lastSeenAt > policy.idleTimeoutMinutes * 60_000;
+        const tooOld = t - hit.createdAt > policy.absoluteHours * 3_600_000;
+        if (!idle && !tooOld) {
+          hit.lastSeenAt = t;
+          if (t - hit.persistedSeenAt > TOUCH_EVERY_MS) {
+            hit.persistedSeenAt = t;
+            await touchSession(db, id, now());
+          }
+          return hit.session;
+        }
       }
-      if (p.status !== 'active') {
-        await revokeSession(db, id, `account ${p.status}`, now());
-        throw new AppError('IAM_UNAUTHENTICATED');
-      }
-      if (t - p.lastSeenAt.getTime() > TOUCH_EVERY_MS) await touchSession(db, id, now());
-      return {
-        sessionId: id,
-        csrfToken: p.csrfToken,
-        stage: p.stage,
-        lang: p.lang,
-        actor: {
-          kind: 'user',
-          id: p.accountId,
-          name: p.username,
-          unitId: p.unitId,
-          scope: p.scope,
-          permissions: new Set(p.permissions),
-        },
-      };
+      cache.delete(id);
+      const session = await loadSession(id, ip);
+      if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+      return session;
     },
 
     /** Resolves a bearer API token to an actor: the account's permissions, narrowed by the token's own list. */
