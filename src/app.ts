@@ -3,6 +3,7 @@
  * The composition root: creates every module's services over the platform and registers their
  * routes on one server. The only file that knows all modules.
  */
+import { auditRoutes } from './core/audit/index.ts';
 import { type BackupService, createBackupService, systemRoutes } from './core/backup/index.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
@@ -35,6 +36,10 @@ export async function createApp(platform: Platform, services: Services): Promise
     register: async (app) => {
       await services.iam.register(app);
       await app.register(orgRoutes(services.org), { prefix: '/api/org' });
+      await app.register(
+        auditRoutes(platform, (ctx) => services.org.visibleUnitIds(ctx)),
+        { prefix: '/api/audit' },
+      );
       await app.register(systemRoutes({ platform, scheduler: services.scheduler, backup: services.backup }), {
         prefix: '/api/system',
       });

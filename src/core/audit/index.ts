@@ -10,6 +10,7 @@ export {
   auditCategoryNames,
   auditSeverities,
 } from './categories.ts';
+export { auditRoutes, type VisibleUnits } from './routes.ts';
 export {
   AccessLog,
   type AuditEntry,

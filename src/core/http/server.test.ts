@@ -114,6 +114,9 @@ describe('errors as problem+json (SEC-12, SEC-14)', () => {
     expect(res.body).not.toContain('secret internal');
     expect(res.body).not.toMatch(/at .*\.ts/);
     expect(body.title).toContain(body.requestId);
+    await new Promise((r) => setTimeout(r, 100));
+    const logged = await searchAudit(platform.db, { categories: ['error'], limit: 5 });
+    expect(logged.some((e) => (e.details as { requestId: string }).requestId === body.requestId)).toBe(true);
   });
 
   it('fills catalogue placeholders for controlled errors and unknown routes', async () => {

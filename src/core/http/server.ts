@@ -12,6 +12,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { auditAlone } from '../audit/index.ts';
 import type { Ctx } from '../context.ts';
 import { sql } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
@@ -133,6 +134,15 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     const appError = toAppError(error, request.id);
     if (appError.code === 'INTERNAL') {
       request.log.error({ err: error }, 'unhandled error');
+      // SEC-10 runtime-error category: the reference the user saw, where, and the error's kind only.
+      auditAlone(platform.db, request.ctx ?? anonymousCtx(request), {
+        category: 'error',
+        action: 'http.internal_error',
+        description: `Lỗi hệ thống khi xử lý ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+        severity: 'error',
+        outcome: 'failure',
+        details: { requestId: request.id, error: error instanceof Error ? error.name : typeof error },
+      }).catch((err: unknown) => request.log.error({ err }, 'could not audit a runtime error'));
     } else {
       request.log.info({ code: appError.code, err: appError.cause ?? undefined }, 'request refused');
     }
