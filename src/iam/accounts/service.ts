@@ -12,7 +12,7 @@ import { clearFailures, revokeAccountSessions } from '../auth/store.ts';
 import { hashPassword } from '../passwords/hash.ts';
 import { generatePassword } from '../passwords/rules.ts';
 import { passwordPolicySetting } from '../policies/schema.ts';
-import { assertCanDelegate, assertKnownPermissions } from '../roles/service.ts';
+import { assertCanDelegate, assertKnownPermissions, guardLastAdmin } from '../roles/service.ts';
 import { rolesByIds } from '../roles/store.ts';
 import type { UnitDirectory } from '../units.ts';
 import type { AccountQueryInput, AccountView, CreateAccountInput, UpdateAccountInput } from './schema.ts';
@@ -21,7 +21,7 @@ import {
   type AccountRow,
   accountByUsername,
   accountRecordById,
-  activeHoldersOf,
+  effectivePermissions,
   findAccounts,
   insertAccount,
   replaceGrants,
@@ -97,10 +97,19 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
     );
   }
 
-  /** Refuses a change that would leave no active account able to administer accounts and policies. */
-  // Checked after the change, inside its transaction: no holder left means this change removed the last one.
-  async function assertNotLastAdmin(tx: typeof db): Promise<void> {
-    if ((await activeHoldersOf(tx, 'iam.policy.write')).length === 0) throw new AppError('IAM_LAST_ADMIN');
+  /**
+   * Loads an account the actor may change: visible to it, and holding no permission and no data scope
+   * the actor lacks. Otherwise a business administrator could reset a technical administrator's
+   * password and log in as them, or lock and demote accounts more powerful than its own.
+   */
+  async function manageable(ctx: Ctx, id: string): Promise<AccountRecord> {
+    const row = await visible(ctx, id);
+    if (ctx.actor.kind === 'system') return row;
+    const missing = (await effectivePermissions(db, id)).filter((p) => !ctx.actor.permissions.has(p));
+    if (missing.length > 0 || scopeRank[row.scope] > scopeRank[ctx.actor.scope]) {
+      throw new AppError('IAM_FORBIDDEN', { reason: 'the account holds permissions or a scope you do not' });
+    }
+    return row;
   }
 
   async function record(id: string): Promise<AccountView> {
@@ -185,7 +194,7 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
 
     /** Edits name, e-mail, unit, scope or language. */
     async update(ctx: Ctx, id: string, patch: UpdateAccountInput): Promise<AccountView> {
-      const before = await visible(ctx, id);
+      const before = await manageable(ctx, id);
       await assertUnitAssignable(ctx, patch.unitId);
       assertScopeAssignable(ctx, patch.scope);
       await db.transaction(async (tx) => {
@@ -213,16 +222,20 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
       action: 'lock' | 'unlock' | 'disable' | 'enable',
       reason?: string,
     ): Promise<AccountView> {
-      const before = await visible(ctx, id);
+      const before = await manageable(ctx, id);
       if (id === ctx.actor.id && (action === 'lock' || action === 'disable')) {
         throw new AppError('CONFLICT', { reason: 'you cannot lock your own account' });
       }
       const status = action === 'lock' ? 'locked' : action === 'disable' ? 'disabled' : 'active';
       await db.transaction(async (tx) => {
-        await updateAccount(tx, id, { status, statusReason: reason ?? null });
-        if (status !== 'active') await assertNotLastAdmin(tx);
-        if (status !== 'active') await revokeAccountSessions(tx, id, `account ${status}`);
-        else await clearFailures(tx, before.username);
+        const change = () => updateAccount(tx, id, { status, statusReason: reason ?? null });
+        if (status === 'active') {
+          await change();
+          await clearFailures(tx, before.username);
+        } else {
+          await guardLastAdmin(tx, change);
+          await revokeAccountSessions(tx, id, `account ${status}`);
+        }
         await audit(tx, ctx, {
           category: 'account',
           action: `iam.account.${action}`,
@@ -238,7 +251,7 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
 
     /** Sets a new one-time password (returned once) and forces a change at next login. */
     async resetPassword(ctx: Ctx, id: string): Promise<{ oneTimePassword: string }> {
-      const before = await visible(ctx, id);
+      const before = await manageable(ctx, id);
       const oneTimePassword = generatePassword(await settings.get(passwordPolicySetting));
       const hash = await hashPassword(oneTimePassword);
       await db.transaction(async (tx) => {
@@ -261,11 +274,10 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
 
     /** Replaces the roles of an account (SEC-08). */
     async setRoles(ctx: Ctx, id: string, roleIds: string[]): Promise<AccountView> {
-      const before = await visible(ctx, id);
+      const before = await manageable(ctx, id);
       await assertRolesAssignable(ctx, roleIds);
       await db.transaction(async (tx) => {
-        await replaceRoles(tx, id, roleIds);
-        await assertNotLastAdmin(tx);
+        await guardLastAdmin(tx, () => replaceRoles(tx, id, roleIds));
         await audit(tx, ctx, {
           category: 'account',
           action: 'iam.account.roles',
@@ -285,15 +297,14 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
       id: string,
       grants: { permission: string; effect: 'allow' | 'deny' }[],
     ): Promise<AccountView> {
-      const before = await visible(ctx, id);
+      const before = await manageable(ctx, id);
       assertKnownPermissions(grants.map((g) => g.permission));
       assertCanDelegate(
         ctx,
         grants.filter((g) => g.effect === 'allow').map((g) => g.permission),
       );
       await db.transaction(async (tx) => {
-        await replaceGrants(tx, id, grants);
-        await assertNotLastAdmin(tx);
+        await guardLastAdmin(tx, () => replaceGrants(tx, id, grants));
         await audit(tx, ctx, {
           category: 'account',
           action: 'iam.account.grants',

@@ -208,6 +208,14 @@ export async function activeHoldersOf(db: Db, permission: string): Promise<strin
   return result.rows.map((r) => r.id);
 }
 
+/**
+ * Serialises, until the end of the transaction, the changes that can take the administrator role away
+ * from accounts, so that two of them cannot each count the other as the remaining administrator.
+ */
+export async function lockAdminChanges(db: Db): Promise<void> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtext('iam:admins'))`);
+}
+
 /** True when no account exists yet (first start). */
 export async function noAccounts(db: Db): Promise<boolean> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(accounts);
