@@ -1,11 +1,12 @@
 /**
  * @module org/store
- * All SQL of the organisation module. Scope is always applied in SQL as a materialised-path prefix
- * (`path like '<actor unit path>%'`), so a subtree costs one indexed query, never one query per unit.
+ * All SQL of the organisation module. Scope is always applied in SQL as a materialised-path range
+ * (the actor unit's path and everything after it that starts with it), so a subtree costs one indexed
+ * query, never one query per unit.
  * Bulk writes pass their rows as one JSON parameter (`jsonb_to_recordset`) to stay clear of the
  * 65 535-parameter limit of the PostgreSQL protocol.
  */
-import { and, asc, desc, eq, inArray, like, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { type Db, queryRows } from '../core/db/index.ts';
 import { orgUnitCodes, orgUnitEvents, orgUnitSuccessors, orgUnits } from './tables.ts';
@@ -37,9 +38,18 @@ export function scopeCondition(scope: Scope): SQL {
     case 'own':
       return eq(orgUnits.id, scope.unitId);
     case 'subtree':
-      // An unknown actor unit makes the sub-select null, and `like null` matches nothing: deny by default.
-      return sql`${orgUnits.path} like (select p.path from org_units p where p.id = ${scope.unitId}) || '%'`;
+      return inSubtreeOf(scope.unitId);
   }
+}
+
+/**
+ * Units in the subtree of `unitId` (itself included): the path range [path, path || '~'), which the
+ * "C"-collated unique index on path answers directly (see migration 202611230320). An unknown unit makes
+ * both bounds null, and the condition matches nothing: deny by default.
+ */
+export function inSubtreeOf(unitId: string): SQL {
+  return sql`(${orgUnits.path} >= (select p.path from org_units p where p.id = ${unitId})
+    and ${orgUnits.path} < (select p.path || '~' from org_units p where p.id = ${unitId}))`;
 }
 
 /**
@@ -129,12 +139,7 @@ export async function subtreeIds(db: Db, unitId: string, activeOnly = false): Pr
   const rows = await db
     .select({ id: orgUnits.id })
     .from(orgUnits)
-    .where(
-      and(
-        sql`${orgUnits.path} like (select p.path from org_units p where p.id = ${unitId}) || '%'`,
-        activeOnly ? eq(orgUnits.status, 'active') : undefined,
-      ),
-    );
+    .where(and(inSubtreeOf(unitId), activeOnly ? eq(orgUnits.status, 'active') : undefined));
   return rows.map((r) => r.id);
 }
 
@@ -190,9 +195,7 @@ export async function listTree(
     .where(
       and(
         scopeCondition(scope),
-        options.rootId
-          ? sql`${orgUnits.path} like (select p.path from org_units p where p.id = ${options.rootId}) || '%'`
-          : undefined,
+        options.rootId ? inSubtreeOf(options.rootId) : undefined,
         options.includeClosed ? undefined : eq(orgUnits.status, 'active'),
       ),
     );
@@ -212,13 +215,7 @@ export async function activeDescendants(db: Db, path: string): Promise<UnitRow[]
   return db
     .select()
     .from(orgUnits)
-    .where(
-      and(
-        like(orgUnits.path, `${escapeLike(path)}%`),
-        sql`${orgUnits.path} <> ${path}`,
-        eq(orgUnits.status, 'active'),
-      ),
-    );
+    .where(and(gt(orgUnits.path, path), lt(orgUnits.path, `${path}~`), eq(orgUnits.status, 'active')));
 }
 
 /** Codes ever issued (any status) matching any of the LIKE `patterns` (see childCodeLikePattern). */
@@ -318,7 +315,7 @@ export async function moveSubtree(
       depth = depth + ${move.depthDelta},
       parent_id = case when id = ${move.unitId} then ${move.newParentId}::uuid else parent_id end,
       updated_at = ${now.toISOString()}::timestamptz
-    where path like ${`${escapeLike(move.oldPath)}%`}`);
+    where path >= ${move.oldPath} and path < ${`${move.oldPath}~`}`);
 }
 
 /** Gives units new current codes. */

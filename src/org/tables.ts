@@ -27,6 +27,7 @@ export const orgUnits = pgTable(
     shortName: text('short_name'),
     kind: text('kind').notNull(),
     parentId: uuid('parent_id'),
+    // Collation "C" (migration 202611230320): byte order makes a subtree one index range.
     path: text('path').notNull().unique(),
     depth: integer('depth').notNull(),
     status: text('status').notNull().default('active'),
@@ -38,7 +39,7 @@ export const orgUnits = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
   },
-  (t) => [index('org_units_path').on(t.path), index('org_units_parent').on(t.parentId)],
+  (t) => [index('org_units_parent').on(t.parentId)],
 );
 
 /** Every code ever issued and the unit that held it; the primary key keeps codes unique forever. */
