@@ -109,10 +109,11 @@ async function runOne(label: string, env: Record<string, string>, port: number, 
 }
 
 const results: Record<string, unknown> = {};
-results.pglite = await runOne('pglite', {}, 18080, 18081);
+// BENCH_ONLY=pglite|postgres runs one of the two (for profiling).
+if (process.env.BENCH_ONLY !== 'postgres') results.pglite = await runOne('pglite', {}, 18080, 18081);
 
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-if (pgUrl) {
+if (pgUrl && process.env.BENCH_ONLY !== 'pglite') {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: pgUrl });
   await admin.connect();

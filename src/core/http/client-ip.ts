@@ -14,6 +14,32 @@ export function isLoopback(ip: string): boolean {
   }
 }
 
+type Range = { net: ipaddr.IPv4 | ipaddr.IPv6; bits: number };
+
+// Parsed allow-lists, keyed by the list object: the settings cache hands out the same array for a while,
+// so the admin-network check on every admin request does not re-parse every CIDR.
+const parsedRanges = new WeakMap<readonly string[], Range[]>();
+
+function parseRanges(ranges: readonly string[]): Range[] {
+  let parsed = parsedRanges.get(ranges);
+  if (parsed) return parsed;
+  parsed = [];
+  for (const range of ranges) {
+    try {
+      const [net, bits] = range.includes('/') ? ipaddr.parseCIDR(range) : [ipaddr.process(range), -1];
+      const mapped = net.kind() === 'ipv6' && (net as ipaddr.IPv6).isIPv4MappedAddress();
+      parsed.push({
+        net: mapped ? (net as ipaddr.IPv6).toIPv4Address() : net,
+        bits: mapped && bits >= 96 ? bits - 96 : bits,
+      });
+    } catch {
+      // An invalid entry matches nothing; lists are validated when they are saved.
+    }
+  }
+  parsedRanges.set(ranges, parsed);
+  return parsed;
+}
+
 /** True when `ip` lies in one of the CIDR ranges (or equals one of the addresses). */
 export function ipInRanges(ip: string, ranges: readonly string[]): boolean {
   let addr: ipaddr.IPv4 | ipaddr.IPv6;
@@ -22,19 +48,10 @@ export function ipInRanges(ip: string, ranges: readonly string[]): boolean {
   } catch {
     return false;
   }
-  return ranges.some((range) => {
-    try {
-      const [net, bits] = range.includes('/') ? ipaddr.parseCIDR(range) : [ipaddr.process(range), -1];
-      const network =
-        net.kind() === 'ipv6' && (net as ipaddr.IPv6).isIPv4MappedAddress()
-          ? (net as ipaddr.IPv6).toIPv4Address()
-          : net;
-      if (network.kind() !== addr.kind()) return false;
-      if (bits === -1) return network.toString() === addr.toString();
-      return addr.match(network, bits);
-    } catch {
-      return false;
-    }
+  return parseRanges(ranges).some(({ net, bits }) => {
+    if (net.kind() !== addr.kind()) return false;
+    if (bits === -1) return net.toString() === addr.toString();
+    return addr.match(net, bits);
   });
 }
 
