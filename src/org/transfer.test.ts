@@ -65,6 +65,41 @@ describe('CSV format', () => {
   });
 });
 
+describe('XLSX limits', () => {
+  it('refuses a workbook whose parts would inflate beyond the limit, before unpacking it', async () => {
+    const { deflateRawSync } = await import('node:zlib');
+    // A one-entry ZIP whose entry claims (and really has) 200 MB of zeros: a few hundred KB on the wire.
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const raw = 200 * 1024 * 1024;
+    const body = deflateRawSync(Buffer.alloc(raw));
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(body.length, 18);
+    local.writeUInt32LE(raw, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(body.length, 20);
+    central.writeUInt32LE(raw, 24);
+    central.writeUInt16LE(name.length, 28);
+    const cdOffset = local.length + name.length + body.length;
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(1, 8);
+    end.writeUInt16LE(1, 10);
+    end.writeUInt32LE(central.length + name.length, 12);
+    end.writeUInt32LE(cdOffset, 16);
+    const zip = Buffer.concat([local, name, body, central, name, end]);
+    expect(zip.length).toBeLessThan(1024 * 1024);
+    await expect(readXlsx(zip)).rejects.toMatchObject({ code: 'ORG_IMPORT_UNREADABLE' });
+    await expect(readXlsx(Buffer.from('PK not really'))).rejects.toMatchObject({
+      code: 'ORG_IMPORT_UNREADABLE',
+    });
+  });
+});
+
 describe('import', () => {
   it('creates a whole tree from a file in any row order, with one audit entry summarising the counts', async () => {
     const g = freshGroup();

@@ -32,6 +32,9 @@ export interface SheetRow {
 /** Largest file accepted, in bytes. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 
+/** Largest total uncompressed size of an XLSX file's parts, in bytes. */
+export const MAX_XLSX_UNCOMPRESSED = 128 * 1024 * 1024;
+
 /** Most data rows accepted in one import. */
 export const MAX_ROWS = 10_000;
 
@@ -138,6 +141,7 @@ export function decodeCsv(data: Uint8Array | string): string {
 
 /** Reads the first worksheet of an XLSX file into numbered records of cell texts. */
 export async function readXlsx(data: Uint8Array): Promise<{ row: number; cells: string[] }[]> {
+  assertZipWithinLimits(data);
   const workbook = new ExcelJS.Workbook();
   try {
     // exceljs types its input as an ArrayBuffer; a copy gives one whatever backs `data`.
@@ -211,6 +215,41 @@ export function rowsFromRecords(
     });
     return { row: r.row, values };
   });
+}
+
+/**
+ * Reads the ZIP central directory of an XLSX file and refuses it when its parts would inflate beyond
+ * MAX_XLSX_UNCOMPRESSED: exceljs inflates everything into memory, so a small "zip bomb" could otherwise
+ * exhaust the node. Anything that is not a plain ZIP (no end record, ZIP64) is refused too.
+ */
+export function assertZipWithinLimits(data: Uint8Array): void {
+  const refuse = (reason: string) => {
+    throw new AppError('ORG_IMPORT_UNREADABLE', { format: 'XLSX', reason });
+  };
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // The end-of-central-directory record is 22 bytes plus a comment of at most 65 535 bytes.
+  let end = -1;
+  for (let i = data.byteLength - 22; i >= Math.max(0, data.byteLength - 22 - 65_535); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) refuse('the file is not an Excel workbook (.xlsx)');
+  const entries = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  let total = 0;
+  for (let n = 0; n < entries; n++) {
+    if (at + 46 > data.byteLength || view.getUint32(at, true) !== 0x02014b50) {
+      refuse('the workbook is damaged');
+    }
+    const size = view.getUint32(at + 24, true);
+    if (size === 0xffffffff) refuse('the workbook is too large');
+    total += size;
+    if (total > MAX_XLSX_UNCOMPRESSED)
+      refuse(`the workbook unpacks to more than ${MAX_XLSX_UNCOMPRESSED / 1024 / 1024} MB`);
+    at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
 }
 
 function cellText(value: ExcelJS.CellValue): string {
