@@ -3,7 +3,7 @@
  * HTTPS options from configuration: PEM files, a PKCS#12 bundle, or a self-signed certificate for trials
  * (generated once into the data folder and reused).
  */
-import { webcrypto } from 'node:crypto';
+import { KeyObject, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -75,10 +75,6 @@ export async function generateSelfSigned(dnsNames: string[]): Promise<{ cert: st
       ]),
     ],
   });
-  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const key = `-----BEGIN PRIVATE KEY-----\n${pkcs8
-    .toString('base64')
-    .replace(/(.{64})/g, '$1\n')
-    .trim()}\n-----END PRIVATE KEY-----\n`;
+  const key = KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }) as string;
   return { cert: cert.toString('pem'), key };
 }
