@@ -211,6 +211,7 @@ describe('listing and searching', () => {
     await buildProvince(org);
     expect((await org.listUnits(admin(), { q: '%' })).total).toBe(0);
     expect((await org.listUnits(admin(), { q: '_' })).total).toBe(0);
+    expect((await org.listUnits(admin(), { q: 'Đông\u0000 La' })).total).toBeGreaterThan(0);
   });
 
   it('returns the tree parent before child with siblings in Vietnamese order', async () => {

@@ -123,7 +123,8 @@ export function createOrgService(platform: OrgPlatform) {
     /** One page of the units the actor may see; `q` searches names without diacritics and codes. */
     async listUnits(ctx: Ctx, input: ListUnitsInput = {}): Promise<{ items: OrgUnit[]; total: number }> {
       requirePermission(ctx, 'org.read');
-      const q = input.q ? cleanText(input.q).slice(0, limits.search) : '';
+      // NUL cannot reach PostgreSQL in a text parameter; it never matches a stored name anyway.
+      const q = input.q ? cleanText(input.q.replaceAll('\u0000', '')).slice(0, limits.search) : '';
       if (input.parentId !== undefined && !isUuid(input.parentId)) return { items: [], total: 0 };
       const { rows, total } = await listUnits(db, scopeOf(ctx), {
         search: q ? foldVietnamese(q) : undefined,
