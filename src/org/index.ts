@@ -18,7 +18,6 @@ export {
 } from './code.ts';
 export { orgRoutes } from './routes.ts';
 export { createOrgService, type OrgPlatform, type OrgService } from './service.ts';
-export { foldVietnamese } from './text.ts';
 export type {
   CodeResolution,
   CreateUnitInput,

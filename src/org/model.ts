@@ -7,9 +7,9 @@
  */
 import type { Ctx } from '../core/context.ts';
 import { AppError } from '../core/errors/index.ts';
+import { foldForSearch, nfc } from '../core/text/vietnamese.ts';
 import type { CodeLevel } from './code.ts';
 import type { Scope, UnitRow } from './store.ts';
-import { cleanText, foldVietnamese } from './text.ts';
 import { type OrgUnit, type UnitKind, type UnitStatus, unitKinds } from './types.ts';
 
 /** Length limits shared by the HTTP schemas and the service. */
@@ -42,9 +42,11 @@ export function isUuid(value: unknown): value is string {
 /** A required name: NFC, trimmed, whitespace collapsed, 1..max characters. */
 export function requiredText(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string') throw fieldError(field, 'is required');
-  const clean = cleanText(value);
+  const clean = nfc(value);
   if (clean.length === 0) throw fieldError(field, 'must not be empty');
   if (clean.length > max) throw fieldError(field, `must be at most ${max} characters`);
+  // PostgreSQL text cannot hold U+0000; an imported file can carry one past the HTTP checks.
+  if (clean.includes('\u0000')) throw fieldError(field, 'must not contain the NUL character');
   return clean;
 }
 
@@ -52,9 +54,10 @@ export function requiredText(value: unknown, field: string, max: number): string
 export function optionalText(value: unknown, field: string, max: number): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw fieldError(field, 'must be text');
-  const clean = cleanText(value);
+  const clean = nfc(value);
   if (clean.length === 0) return null;
   if (clean.length > max) throw fieldError(field, `must be at most ${max} characters`);
+  if (clean.includes('\u0000')) throw fieldError(field, 'must not contain the NUL character');
   return clean;
 }
 
@@ -72,7 +75,7 @@ export function optionalPhone(value: unknown, field = 'phone'): string | null {
   return v;
 }
 
-// Vietnamese words accepted for kinds in imported files, folded (see foldVietnamese).
+// Vietnamese words accepted for kinds in imported files, folded (see foldForSearch).
 const KIND_ALIASES: Record<string, UnitKind> = {
   tinh: 'province',
   'thanh pho': 'province',
@@ -95,7 +98,7 @@ const KIND_ALIASES: Record<string, UnitKind> = {
 
 /** A unit kind from its key or a Vietnamese word (`sở`, `xã`…); null when unknown. */
 export function parseKind(value: string): UnitKind | null {
-  const v = foldVietnamese(value);
+  const v = foldForSearch(value);
   if ((unitKinds as readonly string[]).includes(v)) return v as UnitKind;
   return KIND_ALIASES[v] ?? null;
 }
@@ -133,7 +136,7 @@ export function decisionRefOf(value: unknown, required: boolean): string | null 
 
 /** The folded text stored in `name_search`: name and short name. */
 export function nameSearchOf(name: string, shortName: string | null): string {
-  return foldVietnamese(shortName ? `${name} ${shortName}` : name);
+  return foldForSearch(shortName ? `${name} ${shortName}` : name);
 }
 
 /** How far the actor reaches in the tree. An actor without a unit sees nothing unless its scope is `all`. */

@@ -8,7 +8,9 @@
 import type { Ctx } from '../core/context.ts';
 import type { Db } from '../core/db/index.ts';
 import { AppError } from '../core/errors/index.ts';
+import { writeCsv } from '../core/files/spreadsheet.ts';
 import type { Platform } from '../core/platform.ts';
+import { foldForSearch, nfc } from '../core/text/vietnamese.ts';
 import { codeLevel, normaliseCode } from './code.ts';
 import { diffFields, planImport } from './importer.ts';
 import {
@@ -45,7 +47,6 @@ import {
   uniqueViolation,
   visibleIds,
 } from './store.ts';
-import { cleanText, foldVietnamese } from './text.ts';
 import {
   columns,
   decodeCsv,
@@ -53,8 +54,7 @@ import {
   parseCsv,
   readXlsx,
   rowsFromRecords,
-  writeCsv,
-  writeXlsx,
+  writeUnitsXlsx,
 } from './transfer.ts';
 import type {
   CodeResolution,
@@ -124,10 +124,10 @@ export function createOrgService(platform: OrgPlatform) {
     async listUnits(ctx: Ctx, input: ListUnitsInput = {}): Promise<{ items: OrgUnit[]; total: number }> {
       requirePermission(ctx, 'org.read');
       // NUL cannot reach PostgreSQL in a text parameter; it never matches a stored name anyway.
-      const q = input.q ? cleanText(input.q.replaceAll('\u0000', '')).slice(0, limits.search) : '';
+      const q = input.q ? nfc(input.q.replaceAll('\u0000', '')).slice(0, limits.search) : '';
       if (input.parentId !== undefined && !isUuid(input.parentId)) return { items: [], total: 0 };
       const { rows, total } = await listUnits(db, scopeOf(ctx), {
-        search: q ? foldVietnamese(q) : undefined,
+        search: q ? foldForSearch(q) : undefined,
         codePart: /^[0-9A-Za-z.]+$/u.test(q) ? q.toUpperCase() : undefined,
         status: input.status === 'all' ? undefined : (input.status ?? 'active'),
         kind: input.kind,
@@ -406,7 +406,7 @@ export function createOrgService(platform: OrgPlatform) {
         return {
           filename: `don-vi-${stamp}.xlsx`,
           contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          body: await writeXlsx(records),
+          body: await writeUnitsXlsx(records),
         };
       }
       if (input.format !== 'csv') throw fieldError('format', 'must be csv or xlsx');

@@ -145,7 +145,7 @@ export async function subtreeIds(db: Db, unitId: string, activeOnly = false): Pr
 
 /** Filters of `listUnits`, already normalised by the service. */
 export interface ListFilter {
-  /** Folded search text (see foldVietnamese). */
+  /** Folded search text (see foldForSearch). */
   search?: string;
   /** Upper-cased part of a code (codes read right to left, so `31.H23` is a useful search). */
   codePart?: string;

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { searchAudit } from '../core/audit/index.ts';
 import { type AppError, isAppError } from '../core/errors/index.ts';
+import { writeCsv } from '../core/files/spreadsheet.ts';
 import type { OrgService } from './service.ts';
 import { actor, admin, buildProvince, freshGroup, testOrg } from './testing.ts';
-import { parseCsv, readXlsx, rowsFromRecords, writeCsv } from './transfer.ts';
+import { parseCsv, readXlsx, rowsFromRecords } from './transfer.ts';
 
 let database: TestDatabase;
 let org: OrgService;

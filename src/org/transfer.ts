@@ -6,7 +6,8 @@
  */
 import ExcelJS from 'exceljs';
 import { AppError } from '../core/errors/index.ts';
-import { foldVietnamese } from './text.ts';
+import { unguardFormula, writeXlsx } from '../core/files/spreadsheet.ts';
+import { foldForSearch } from '../core/text/vietnamese.ts';
 
 /** The columns of the unit list, in file order. */
 export const columns = [
@@ -121,11 +122,6 @@ export function parseCsv(text: string): { row: number; cells: string[] }[] {
   return records;
 }
 
-/** Writes records as CSV text with a BOM and CRLF line ends; cells that a spreadsheet would run as a formula are neutralised. */
-export function writeCsv(records: readonly (readonly string[])[]): string {
-  return `${BOM}${records.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
-}
-
 /** Decodes an uploaded CSV file; refuses bytes that are not UTF-8 rather than guess a legacy code page. */
 export function decodeCsv(data: Uint8Array | string): string {
   if (typeof data === 'string') return data;
@@ -165,20 +161,9 @@ export async function readXlsx(data: Uint8Array): Promise<{ row: number; cells: 
   return records;
 }
 
-/** Writes records to a one-sheet XLSX workbook; every cell is text, so codes and phone numbers keep their zeros. */
-export async function writeXlsx(records: readonly (readonly string[])[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'Tỉnh Số';
-  const sheet = workbook.addWorksheet('Đơn vị', { views: [{ state: 'frozen', ySplit: 1 }] });
-  for (const r of records) sheet.addRow([...r]);
-  sheet.getRow(1).font = { bold: true };
-  const widths = [16, 48, 20, 12, 16, 40, 28, 16];
-  widths.forEach((w, i) => {
-    const col = sheet.getColumn(i + 1);
-    col.width = w;
-    col.numFmt = '@';
-  });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+/** Writes the unit table as XLSX (text cells, so codes and phone numbers keep their zeros). */
+export function writeUnitsXlsx(records: readonly (readonly string[])[]): Promise<Buffer> {
+  return writeXlsx(records, { sheetName: 'Đơn vị', widths: [16, 48, 20, 12, 16, 40, 28, 16] });
 }
 
 /**
@@ -192,7 +177,7 @@ export function rowsFromRecords(
   const nonEmpty = records.filter((r) => r.cells.some((c) => c.trim() !== ''));
   const header = nonEmpty[0];
   if (!header) throw new AppError('ORG_IMPORT_UNREADABLE', { format, reason: 'the file is empty' });
-  const keys = header.cells.map((h) => HEADER_ALIASES[foldVietnamese(h).replace(/[^a-z0-9]/gu, '')] ?? null);
+  const keys = header.cells.map((h) => HEADER_ALIASES[foldForSearch(h).replace(/[^a-z0-9]/gu, '')] ?? null);
   for (const required of ['code', 'name'] as const) {
     if (!keys.includes(required)) {
       throw new AppError('ORG_IMPORT_UNREADABLE', {
@@ -211,7 +196,7 @@ export function rowsFromRecords(
   return data.map((r) => {
     const values: Partial<Record<ColumnKey, string>> = {};
     keys.forEach((key, i) => {
-      if (key && values[key] === undefined) values[key] = unguard(r.cells[i] ?? '');
+      if (key && values[key] === undefined) values[key] = unguardFormula(r.cells[i] ?? '');
     });
     return { row: r.row, values };
   });
@@ -266,22 +251,6 @@ function cellText(value: ExcelJS.CellValue): string {
     if ('text' in value) return String((value as { text: unknown }).text ?? '');
   }
   return '';
-}
-
-// Excel and LibreOffice run a cell starting with = + - @ (or a tab/CR) as a formula (CSV injection,
-// OWASP). Such cells get a leading apostrophe, which the importer strips again, so data round-trips.
-// Plain phone numbers like +84 24 3823 4567 are left alone.
-const FORMULA_START = /^[=+\-@\t\r]/u;
-const PHONE_LIKE = /^[+-]?[\d\s().-]+$/u;
-
-function csvCell(value: string): string {
-  let v = value;
-  if (FORMULA_START.test(v) && !PHONE_LIKE.test(v)) v = `'${v}`;
-  return /[",;\t\r\n]|^\s|\s$/u.test(v) ? `"${v.replaceAll('"', '""')}"` : v;
-}
-
-function unguard(value: string): string {
-  return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
 }
 
 function countOutsideQuotes(line: string, ch: string): number {

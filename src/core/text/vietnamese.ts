@@ -3,9 +3,12 @@
  * Vietnamese text as data: NFC normalisation, diacritic-insensitive folding for search, vi collation.
  */
 
-/** Normalises to NFC and trims; every stored name goes through this. */
+/**
+ * NFC-normalises, trims and collapses runs of whitespace; every stored name goes through this.
+ * Vietnamese typed on different keyboards (Telex/VNI, macOS vs Windows) arrives in NFC or NFD.
+ */
 export function nfc(s: string): string {
-  return s.normalize('NFC').trim();
+  return s.normalize('NFC').replace(/\s+/gu, ' ').trim();
 }
 
 /** Folds to a search key: no diacritics (đ → d), lower case, single spaces. "Sở Tài chính" → "so tai chinh". */
