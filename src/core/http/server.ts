@@ -55,6 +55,31 @@ export function isSecureRequest(request: FastifyRequest): boolean {
   return request.protocol === 'https';
 }
 
+/**
+ * The first value of a validated request part that no schema can refuse, as a field problem: a string
+ * holding U+0000 (PostgreSQL text cannot store it, and no field needs it), or a number beyond ±(2^53 - 1):
+ * Ajv's coercion turns "1e400" in a query string into Infinity and then skips the bounds, and an integer
+ * without a maximum (a sequence number) would otherwise reach PostgreSQL out of the bigint range.
+ */
+function unfitAt(value: unknown, field: string, depth = 0): { field: string; message: string } | null {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? { field, message: 'must not contain the NUL character (U+0000)' }
+      : null;
+  }
+  if (typeof value === 'number') {
+    return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? null : { field, message: 'is out of range' };
+  }
+  // Deeper than any schema allows (a route without a body schema may receive anything): not walked, so
+  // a hostile nesting cannot exhaust the stack.
+  if (value === null || typeof value !== 'object' || depth > 32) return null;
+  for (const [key, v] of Object.entries(value)) {
+    const found = unfitAt(v, `${field}.${key}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Builds (but does not start) the HTTP server. */
 export async function buildServer(platform: Platform, options: BuildServerOptions = {}): Promise<App> {
   const { config } = platform;
@@ -75,6 +100,23 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
   } as never).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  // The API speaks JSON only: a text/plain body (what a cross-site form can send without a preflight)
+  // is refused with 415 instead of reaching a handler as a string (SEC-12).
+  app.removeContentTypeParser('text/plain');
+  // Validate what the schemas cannot express (SEC-12), after they ran, so no handler sees it.
+  app.addHook('preHandler', async (request) => {
+    const problem =
+      unfitAt(request.params, 'params') ??
+      unfitAt(request.query, 'querystring') ??
+      unfitAt(request.body, 'body');
+    if (problem) {
+      throw new AppError('VALIDATION_FAILED', {
+        summary: `${problem.field}: ${problem.message}`,
+        errors: [problem],
+      });
+    }
+  });
 
   app.decorateRequest('ctx', null as unknown as Ctx);
   app.addHook('onRequest', async (request, reply) => {
