@@ -84,7 +84,11 @@ export function authRoutes(
           response: { 200: Type.Object({ stage: Type.String() }) },
         },
       },
-      async (request) => auth.verifyTotp(request.ctx, request.session!, request.body.code),
+      async (request) => {
+        // The second step of a session login; a bearer token has no session to promote.
+        if (!request.session) throw new AppError('IAM_FORBIDDEN');
+        return auth.verifyTotp(request.ctx, request.session, request.body.code);
+      },
     );
 
     app.post(
