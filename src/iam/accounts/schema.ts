@@ -11,6 +11,16 @@ export const Username = Type.String({
   description: 'Tên đăng nhập: chữ không dấu, số, . _ -',
 });
 const Uuid = Type.String({ format: 'uuid' });
+/**
+ * A person's name: some visible text, without control characters (line breaks would forge lines in
+ * audit entries and exports) or unpaired surrogates (not text at all: the audit log cannot store them).
+ */
+const FullName = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: '^(?!\\s*$)[^\\p{Cc}\\p{Cs}]+$',
+  description: 'Họ và tên',
+});
 const Scope = Type.Union([Type.Literal('own'), Type.Literal('subtree'), Type.Literal('all')], {
   description: 'Phạm vi dữ liệu: đơn vị mình / đơn vị mình và trực thuộc / tất cả',
 });
@@ -26,7 +36,7 @@ export const Grant = Type.Object(
 export const CreateAccountBody = Type.Object(
   {
     username: Username,
-    fullName: Type.String({ minLength: 1, maxLength: 200 }),
+    fullName: FullName,
     email: Type.Optional(Type.String({ format: 'email', maxLength: 200 })),
     unitId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     scope: Type.Optional(Scope),
@@ -38,7 +48,7 @@ export type CreateAccountInput = Static<typeof CreateAccountBody>;
 
 export const UpdateAccountBody = Type.Object(
   {
-    fullName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    fullName: Type.Optional(FullName),
     email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 200 }), Type.Null()])),
     unitId: Type.Optional(Type.Union([Uuid, Type.Null()])),
     scope: Type.Optional(Scope),
