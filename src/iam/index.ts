@@ -35,8 +35,8 @@ export type { UnitDirectory } from './units.ts';
 export function createIam(platform: Platform, units: UnitDirectory) {
   const policies = createPolicyService(platform);
   const roles = createRoleService(platform);
-  const accounts = createAccountService(platform, units);
   const auth = createAuthService(platform, policies);
+  const accounts = createAccountService(platform, units, auth);
   const bootstrap = createBootstrap(platform);
   return {
     policies,

@@ -24,6 +24,7 @@ import {
   effectivePermissions,
   findAccounts,
   insertAccount,
+  isUsernameTaken,
   replaceGrants,
   replaceRoles,
   setPassword,
@@ -55,8 +56,13 @@ export function presentAccount(a: AccountRecord): AccountView {
   };
 }
 
+/** What the account service needs from authentication: ending cached sessions at once. */
+export interface SessionCache {
+  forgetAccount(accountId: string): void;
+}
+
 /** Creates the account service over the unit directory of the org module. */
-export function createAccountService(platform: Platform, units: UnitDirectory) {
+export function createAccountService(platform: Platform, units: UnitDirectory, sessions: SessionCache) {
   const { db, settings } = platform;
 
   /** Loads an account the actor may see, or NOT_FOUND (never revealing which). */
@@ -151,44 +157,49 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
       input: CreateAccountInput,
     ): Promise<{ account: AccountView; oneTimePassword: string }> {
       const username = input.username.toLowerCase();
-      await assertUnitAssignable(
-        ctx,
-        input.unitId ?? (ctx.actor.kind === 'system' ? null : ctx.actor.unitId),
-      );
+      // An explicit null asks for an account outside every unit; only an omitted unit means the actor's.
+      const unitId = input.unitId === undefined ? ctx.actor.unitId : input.unitId;
+      await assertUnitAssignable(ctx, unitId);
       assertScopeAssignable(ctx, input.scope);
       const roleIds = input.roles ?? ['user'];
       await assertRolesAssignable(ctx, roleIds);
       const oneTimePassword = generatePassword(await settings.get(passwordPolicySetting));
       const passwordHash = await hashPassword(oneTimePassword);
-      const id = await db.transaction(async (tx) => {
-        if (await accountByUsername(tx, username)) throw new AppError('IAM_USERNAME_TAKEN', { username });
-        const fullName = nfc(input.fullName);
-        const created = await insertAccount(tx, {
-          username,
-          fullName,
-          fullNameSearch: foldForSearch(fullName),
-          email: input.email ?? null,
-          unitId: input.unitId === undefined ? ctx.actor.unitId : input.unitId,
-          scope: input.scope ?? 'own',
-          status: 'active',
-          passwordHash,
-          passwordChangedAt: platform.now(),
-          mustChangePassword: true,
-          totpEnabled: false,
-          lang: 'vi',
+      const taken = () => new AppError('IAM_USERNAME_TAKEN', { username });
+      const id = await db
+        .transaction(async (tx) => {
+          if (await accountByUsername(tx, username)) throw taken();
+          const fullName = nfc(input.fullName);
+          const created = await insertAccount(tx, {
+            username,
+            fullName,
+            fullNameSearch: foldForSearch(fullName),
+            email: input.email ?? null,
+            unitId,
+            scope: input.scope ?? 'own',
+            status: 'active',
+            passwordHash,
+            passwordChangedAt: platform.now(),
+            mustChangePassword: true,
+            totpEnabled: false,
+            lang: 'vi',
+          });
+          await replaceRoles(tx, created.id, roleIds);
+          await audit(tx, ctx, {
+            category: 'account',
+            action: 'iam.account.create',
+            description: `Tạo tài khoản ${username} (${fullName})`,
+            severity: 'notice',
+            target: { type: 'account', id: created.id },
+            unitId: created.unitId,
+            details: { roles: roleIds, scope: created.scope },
+          });
+          return created.id;
+        })
+        .catch((err: unknown) => {
+          // A simultaneous request took the name after our check: the unique index refuses the insert.
+          throw isUsernameTaken(err) ? taken() : err;
         });
-        await replaceRoles(tx, created.id, roleIds);
-        await audit(tx, ctx, {
-          category: 'account',
-          action: 'iam.account.create',
-          description: `Tạo tài khoản ${username} (${fullName})`,
-          severity: 'notice',
-          target: { type: 'account', id: created.id },
-          unitId: created.unitId,
-          details: { roles: roleIds, scope: created.scope },
-        });
-        return created.id;
-      });
       return { account: await record(id), oneTimePassword };
     },
 
@@ -246,6 +257,8 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
           details: { reason: reason ?? null, from: before.status, to: status },
         });
       });
+      // After the commit, so a request in between cannot cache the account as still active.
+      if (status !== 'active') sessions.forgetAccount(id);
       return record(id);
     },
 
@@ -269,6 +282,7 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
           unitId: before.unitId,
         });
       });
+      sessions.forgetAccount(id);
       return { oneTimePassword };
     },
 
@@ -299,6 +313,16 @@ export function createAccountService(platform: Platform, units: UnitDirectory) {
     ): Promise<AccountView> {
       const before = await manageable(ctx, id);
       assertKnownPermissions(grants.map((g) => g.permission));
+      const twice = grants.map((g) => g.permission).filter((p, i, all) => all.indexOf(p) !== i);
+      if (twice.length > 0) {
+        throw new AppError('VALIDATION_FAILED', {
+          summary: `more than one grant for: ${[...new Set(twice)].join(', ')}`,
+          errors: [...new Set(twice)].map((p) => ({
+            field: 'body.grants',
+            message: `more than one grant for ${p}`,
+          })),
+        });
+      }
       assertCanDelegate(
         ctx,
         grants.filter((g) => g.effect === 'allow').map((g) => g.permission),

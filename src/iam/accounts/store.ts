@@ -128,6 +128,18 @@ export async function accountByUsername(db: Db, username: string): Promise<Accou
   return row;
 }
 
+/**
+ * True when `err` (or its cause, as Drizzle wraps driver errors) is the unique violation of a username
+ * another transaction took between our check and our insert.
+ */
+export function isUsernameTaken(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
+    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+    if (code === '23505' && constraint === 'iam_accounts_username_key') return true;
+  }
+  return false;
+}
+
 /** Inserts an account and its first password-history row. */
 export async function insertAccount(db: Db, row: NewAccountRow): Promise<AccountRow> {
   const [created] = await db.insert(accounts).values(row).returning();

@@ -302,6 +302,12 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
   }
 
   return {
+    /**
+     * Drops the cached sessions of an account, so that a lock, disable or password reset made on this
+     * node ends them at the next request rather than up to SESSION_CACHE_MS later.
+     */
+    forgetAccount,
+
     /** Logs in with username and password; returns a session, possibly limited to a TOTP or password step. */
     async login(
       ctx: Ctx,
