@@ -1,0 +1,726 @@
+/**
+ * @module test/security/routes.test
+ * The cross-module security walk (SEC-12, SEC-13, SEC-14): every operation of the served OpenAPI
+ * document, so a route added later is walked too, is called without credentials, as an ordinary user
+ * and as a business administrator, without and with a forged CSRF token, with a bearer token, with
+ * SQL injection, path traversal, LFI/RFI and NUL payloads in each path parameter, query parameter and
+ * string body field, with stored XSS payloads, and with oversized, malformed, mistyped and over-full
+ * bodies. Every response of the file goes through `Probe.check`: never a 5xx, errors as problem+json
+ * with a catalogue code, never HTML, always CSP and nosniff, and no stack trace, dependency path,
+ * database message or password hash in any body.
+ */
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCtx } from '../../src/core/context.ts';
+import { sql } from '../../src/core/db/index.ts';
+import { buildProvince, type Province } from '../../src/org/testing.ts';
+import type { OrgUnit } from '../../src/org/types.ts';
+import { createTestApp, type LoggedIn, login, loginAs, type TestApp } from '../helpers/app.ts';
+import { type Operation, readOperations, sampleOf, stringSlots, urlOf, withValue } from './openapi.ts';
+import { Probe } from './probe.ts';
+
+/** Operations anyone may call, and why. Everything else under /api needs a session or a token. */
+const PUBLIC: Record<string, string> = {
+  'POST /api/iam/auth/login': 'signing in is how a session starts',
+  'POST /api/iam/auth/change-expired-password':
+    'an expired password blocks login, so it is changed with the old password instead of a session (SEC-03 e)',
+  'GET /healthz': 'liveness probe of the load balancer; answers only {"status":"ok"}',
+  'GET /readyz': 'readiness probe of the load balancer; answers only {"status":"ready"}',
+};
+
+/** Operations an ordinary user (role `user`, permission org.read only) may call. */
+const USER_LEVEL = new Set([
+  // The caller's own session, password, second factor and API tokens: no permission needed.
+  'POST /api/iam/auth/totp',
+  'POST /api/iam/auth/logout',
+  'GET /api/iam/auth/me',
+  'POST /api/iam/auth/change-password',
+  'POST /api/iam/me/totp/setup',
+  'POST /api/iam/me/totp/enable',
+  'GET /api/iam/me/tokens',
+  'POST /api/iam/me/tokens',
+  'DELETE /api/iam/me/tokens/{id}',
+  // org.read: the organisation tree within the user's scope.
+  'GET /api/org/units',
+  'GET /api/org/tree',
+  'GET /api/org/units/{id}',
+  'GET /api/org/units/{id}/history',
+  'GET /api/org/units/{id}/next-code',
+  'GET /api/org/codes/{code}',
+  'GET /api/org/export',
+]);
+
+/** Operations a business administrator may call besides the user's: org.write, accounts, audit.read. */
+const BUSINESS_LEVEL = new Set([
+  ...USER_LEVEL,
+  'POST /api/org/units',
+  'PATCH /api/org/units/{id}',
+  'POST /api/org/reorganisations/preview',
+  'POST /api/org/reorganisations',
+  'POST /api/org/import',
+  'GET /api/iam/accounts',
+  'POST /api/iam/accounts',
+  'GET /api/iam/accounts/{id}',
+  'PATCH /api/iam/accounts/{id}',
+  'POST /api/iam/accounts/{id}/status',
+  'POST /api/iam/accounts/{id}/reset-password',
+  'GET /api/iam/permissions',
+  'GET /api/iam/roles',
+  'GET /api/audit/categories',
+  'GET /api/audit/entries',
+  'GET /api/audit/export',
+  'GET /api/audit/verify',
+  'GET /api/system/audit/retention',
+]);
+
+const SQLI = [
+  `' OR '1'='1`,
+  '1; DROP TABLE iam_accounts;--',
+  `' UNION SELECT password_hash FROM iam_accounts--`,
+  String.raw`\'`,
+  '%27',
+];
+const TRAVERSAL = [
+  '../../etc/passwd',
+  '..%2f..%2fetc%2fpasswd',
+  'file:///etc/passwd',
+  'http://evil.example/x',
+];
+/** PostgreSQL text cannot hold U+0000; a NUL must be refused as invalid input, not fail in the database. */
+const NUL = 'a\u0000b';
+const HOSTILE = [...SQLI, ...TRAVERSAL, NUL];
+/** Numbers a query parameter cannot hold: beyond 64 bits, beyond a double, fractional, hexadecimal. */
+const NUMBERS = ['99999999999999999999', '-99999999999999999999', '1e400', '1.5', '0x10'];
+const XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>'];
+
+const MISSING_ID = '00000000-0000-4000-8000-000000000404';
+
+let t: TestApp;
+let p: Province;
+let probe: Probe;
+let ops: Operation[];
+let admin: LoggedIn;
+let fuzzer: LoggedIn;
+let user: LoggedIn;
+let business: LoggedIn;
+/** An account and units the walks may change freely. */
+let victimId: string;
+let victimUnit: OrgUnit;
+let mover: OrgUnit;
+let tablesBefore: string[];
+let accountsBefore: number;
+
+/** Which row a path parameter names, by route. */
+interface Ids {
+  account: string;
+  unit: string;
+  code: string;
+  role: string;
+  token: string;
+}
+let ids: Ids;
+
+function pathValues(op: Operation, of: Ids): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const name of op.pathParams) {
+    if (name === 'code') values[name] = of.code;
+    else if (op.path.startsWith('/api/iam/accounts/')) values[name] = of.account;
+    else if (op.path.startsWith('/api/org/units/')) values[name] = of.unit;
+    else if (op.path.startsWith('/api/iam/roles/')) values[name] = of.role;
+    else if (op.path.startsWith('/api/iam/me/tokens/')) values[name] = of.token;
+    else values[name] = MISSING_ID;
+  }
+  return values;
+}
+
+let serial = 0;
+/** Valid bodies where the generic sampler cannot guess one (unique names, real ids, a real password). */
+function fixtures(): Record<string, () => unknown> {
+  const move = () => ({
+    type: 'move',
+    unitId: mover.id,
+    newParentId: p.district.id,
+    decisionRef: 'Quyết định số 12/QĐ-UBND',
+  });
+  return {
+    'POST /api/iam/auth/login': () => ({ username: 'khong.ton.tai', password: 'Sai-mat-khau-1' }),
+    'POST /api/iam/auth/change-expired-password': () => ({
+      username: 'khong.ton.tai',
+      currentPassword: 'Sai-mat-khau-1',
+      newPassword: 'Mật-khẩu-Mới-2026!',
+    }),
+    'POST /api/iam/auth/change-password': () => ({
+      currentPassword: fuzzer.password,
+      newPassword: 'Mật-khẩu-Mới-2026!',
+    }),
+    'POST /api/iam/auth/totp': () => ({ code: '000000' }),
+    'POST /api/iam/me/totp/enable': () => ({ code: '000000' }),
+    'POST /api/iam/me/tokens': () => ({ name: 'Mã kiểm thử' }),
+    'POST /api/iam/accounts': () => ({
+      username: `kiemthu${process.pid}x${++serial}`,
+      fullName: 'Nguyễn Văn Kiểm',
+      unitId: p.health.id,
+      roles: ['user'],
+    }),
+    'PATCH /api/iam/accounts/{id}': () => ({ fullName: 'Trần Thị Bình' }),
+    'POST /api/iam/accounts/{id}/status': () => ({ action: 'unlock', reason: 'Kiểm thử' }),
+    'PUT /api/iam/accounts/{id}/roles': () => ({ roles: ['user'] }),
+    'PUT /api/iam/accounts/{id}/grants': () => ({ grants: [{ permission: 'org.read', effect: 'allow' }] }),
+    'PUT /api/iam/roles/{id}': () => ({
+      nameVi: 'Vai trò kiểm thử',
+      nameEn: 'Test role',
+      permissions: ['org.read'],
+    }),
+    'PUT /api/iam/policies/admin-networks': () => ({ cidrs: ['127.0.0.0/8', '::1/128'] }),
+    'POST /api/org/units': () => ({ parentId: p.health.id, name: 'Phòng Kiểm thử' }),
+    'PATCH /api/org/units/{id}': () => ({ address: 'Số 1 Lê Lợi' }),
+    'POST /api/org/reorganisations/preview': move,
+    'POST /api/org/reorganisations': move,
+    'POST /api/org/import': () => ({
+      format: 'csv',
+      content: Buffer.from(`code,name\n${victimUnit.code},${victimUnit.name}\n`).toString('base64'),
+      dryRun: true,
+    }),
+  };
+}
+let fixture: Record<string, () => unknown>;
+
+/** A valid body for `op` (a fixture, or sampled from its schema); undefined when it takes none. */
+function bodyOf(op: Operation): unknown {
+  const make = fixture[op.key];
+  if (make) return make();
+  if (!op.body) return undefined;
+  return sampleOf(op.body, {
+    uuid: (field) =>
+      field === 'actorId'
+        ? victimId
+        : /unit|parent|target|source|successor|children|root/i.test(field)
+          ? victimUnit.id
+          : MISSING_ID,
+    text: 'Kiểm thử an toàn',
+  });
+}
+
+/** Inject options for `op` with the given headers, URL and body. */
+function call(op: Operation, headers: Record<string, string>, url: string, payload: unknown): InjectOptions {
+  return payload === undefined
+    ? { method: op.method, url, headers }
+    : { method: op.method, url, headers, payload: payload as InjectOptions['payload'] };
+}
+
+async function tableNames(): Promise<string[]> {
+  const res = (await t.platform.db.execute(
+    sql`select table_name from information_schema.tables where table_schema = current_schema() order by 1`,
+  )) as unknown as { rows: { table_name: string }[] };
+  return res.rows.map((r) => r.table_name);
+}
+
+async function accountCount(): Promise<number> {
+  const res = (await t.platform.db.execute(sql`select count(*)::int as n from iam_accounts`)) as unknown as {
+    rows: { n: number }[];
+  };
+  return res.rows[0]!.n;
+}
+
+const started = Date.now();
+
+beforeAll(async () => {
+  t = await createTestApp();
+  probe = new Probe(t.app, { sent: [...HOSTILE, ...XSS] });
+  p = await buildProvince(t.services.org, systemCtx());
+  admin = await loginAs(t, { roles: ['tech_admin'], scope: 'all', unitId: p.root.id });
+  fuzzer = await loginAs(t, { roles: ['tech_admin'], scope: 'all', unitId: p.root.id });
+  user = await loginAs(t, { roles: ['user'], scope: 'own', unitId: p.finance.id });
+  business = await loginAs(t, { roles: ['business_admin'], scope: 'subtree', unitId: p.root.id });
+  const victim = await t.services.iam.accounts.create(systemCtx(), {
+    username: `nannhan${process.pid}`,
+    fullName: 'Tài khoản thử nghiệm',
+    unitId: p.health.id,
+    roles: ['user'],
+  });
+  victimId = victim.account.id;
+  victimUnit = await t.services.org.createUnit(systemCtx(), {
+    parentId: p.health.id,
+    name: 'Phòng Thử nghiệm',
+    kind: 'unit',
+  });
+  mover = await t.services.org.createUnit(systemCtx(), { parentId: p.health.id, name: 'Phòng Chuyển' });
+  await t.services.iam.roles.save(systemCtx(), {
+    id: 'kiem_thu',
+    nameVi: 'Vai trò kiểm thử',
+    nameEn: 'Test role',
+    permissions: ['org.read'],
+  });
+  ids = {
+    account: victimId,
+    unit: victimUnit.id,
+    code: victimUnit.code,
+    role: 'kiem_thu',
+    token: MISSING_ID,
+  };
+  fixture = fixtures();
+  ops = await readOperations(t.app);
+  tablesBefore = await tableNames();
+  accountsBefore = await accountCount();
+});
+afterAll(async () => {
+  console.info(
+    `security walk: ${ops.length} operations, ${probe.count} responses checked (${probe.summary()}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await t.close();
+});
+
+describe('the OpenAPI document', () => {
+  it('lists the operations of every module, and every allow-listed operation exists', () => {
+    const keys = ops.map((o) => o.key);
+    for (const prefix of ['/api/iam/', '/api/org/', '/api/audit/', '/api/system/']) {
+      expect(keys.some((k) => k.includes(prefix))).toBe(true);
+    }
+    for (const key of [...Object.keys(PUBLIC), ...BUSINESS_LEVEL]) expect(keys).toContain(key);
+    expect(ops.length).toBeGreaterThanOrEqual(50);
+  });
+});
+
+describe('authentication and permissions on every operation (SEC-08, SEC-13)', () => {
+  it('refuses a caller without credentials, or with forged ones, with 401 and a code, except the public routes', async () => {
+    const ways: [string, Record<string, string>][] = [
+      ['no credentials', {}],
+      ['forged session cookie', { cookie: 'tinhso_session=gia-mao' }],
+      ['forged bearer token', { authorization: `Bearer ${SQLI[0]}` }],
+    ];
+    for (const op of ops) {
+      const url = urlOf(op, pathValues(op, ids));
+      for (const [how, headers] of ways) {
+        const res = await probe.send(call(op, headers, url, undefined), `${op.key} (${how})`);
+        if (op.key in PUBLIC) {
+          expect(res.statusCode, `${op.key} is public: ${PUBLIC[op.key]}`).not.toBe(401);
+        } else {
+          expect(res.statusCode, `${op.key} (${how})`).toBe(401);
+          const code = res.json().code;
+          expect(['IAM_UNAUTHENTICATED', 'IAM_SESSION_EXPIRED', 'IAM_TOKEN_INVALID'], `${op.key}`).toContain(
+            code,
+          );
+          if (how === 'no credentials') expect(code).toBe('IAM_UNAUTHENTICATED');
+        }
+      }
+    }
+  });
+
+  async function walkAs(who: LoggedIn, allowed: Set<string>, of: Ids) {
+    for (const op of ops.filter((o) => !(o.key in PUBLIC))) {
+      // Logging out ends the session the rest of the walk uses: log out a second session instead.
+      const headers =
+        op.key === 'POST /api/iam/auth/logout'
+          ? (await login(t, who.username, who.password)).headers
+          : who.headers;
+      const res = await probe.send(call(op, headers, urlOf(op, pathValues(op, of)), undefined), op.key);
+      if (!allowed.has(op.key)) {
+        expect(res.statusCode, `${op.key} must be forbidden`).toBe(403);
+        expect(res.json().code, op.key).toBe('IAM_FORBIDDEN');
+      } else if (op.method === 'GET') {
+        expect(res.statusCode, `${op.key} → ${res.body.slice(0, 200)}`).toBeLessThan(300);
+      } else {
+        // Called without a body: refused by validation or answered, never by the gate.
+        expect([401, 403], `${op.key} → ${res.body.slice(0, 200)}`).not.toContain(res.statusCode);
+      }
+    }
+  }
+
+  it('lets an ordinary user call only the user-level operations; every other one answers 403 IAM_FORBIDDEN', async () => {
+    await walkAs(user, USER_LEVEL, {
+      account: user.accountId,
+      unit: p.finance.id,
+      code: p.finance.code,
+      role: 'user',
+      token: MISSING_ID,
+    });
+  });
+
+  it('refuses a business administrator the technical administration (roles, policies, backups, system)', async () => {
+    await walkAs(business, BUSINESS_LEVEL, ids);
+  });
+});
+
+describe('CSRF (SEC-13)', () => {
+  it('refuses every cookie-authenticated state change without the CSRF header, or with a wrong one', async () => {
+    const real = admin.headers['x-csrf-token'];
+    const wrong: [string, string | undefined][] = [
+      ['no header', undefined],
+      ['wrong token of the right length', 'x'.repeat(real.length)],
+      ['short token', 'x'],
+      ["another session's token", user.headers['x-csrf-token']],
+    ];
+    for (const op of ops.filter((o) => o.changesState && !(o.key in PUBLIC))) {
+      const url = urlOf(op, pathValues(op, ids));
+      for (const [how, token] of wrong) {
+        const headers: Record<string, string> = { cookie: admin.headers.cookie };
+        if (token !== undefined) headers['x-csrf-token'] = token;
+        const res = await probe.send(call(op, headers, url, bodyOf(op)), `${op.key} (${how})`);
+        expect(res.statusCode, `${op.key} (${how})`).toBe(403);
+        expect(res.json().code, `${op.key} (${how})`).toBe('CSRF_TOKEN_INVALID');
+      }
+    }
+  });
+
+  it('does not apply CSRF to a request authenticated by a bearer API token', async () => {
+    const limited = await t.app.inject({
+      method: 'POST',
+      url: '/api/iam/me/tokens',
+      headers: admin.headers,
+      payload: { name: 'Chỉ đọc', permissions: ['org.read'] },
+    });
+    expect(limited.statusCode).toBe(200);
+    // A token limited to org.read: every state change answers from its permission, none from CSRF,
+    // and nothing is changed.
+    const bearer = { authorization: `Bearer ${limited.json().token}` };
+    let answered = 0;
+    for (const op of ops.filter((o) => o.changesState && !(o.key in PUBLIC))) {
+      const res = await probe.send(
+        call(op, bearer, urlOf(op, pathValues(op, ids)), bodyOf(op)),
+        `${op.key} (bearer)`,
+      );
+      expect(['IAM_UNAUTHENTICATED', 'IAM_TOKEN_INVALID', 'CSRF_TOKEN_INVALID'], op.key).not.toContain(
+        res.json().code,
+      );
+      if (res.statusCode < 300) answered++;
+    }
+    expect(answered).toBeGreaterThan(0);
+
+    const full = await t.app.inject({
+      method: 'POST',
+      url: '/api/iam/me/tokens',
+      headers: admin.headers,
+      payload: { name: 'Toàn quyền' },
+    });
+    const res = await probe.send({
+      method: 'PATCH',
+      url: `/api/org/units/${victimUnit.id}`,
+      headers: { authorization: `Bearer ${full.json().token}` },
+      payload: { phone: '0227 3831 123' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().phone).toBe('0227 3831 123');
+  });
+});
+
+describe('injection, path traversal, LFI and RFI (SEC-13)', () => {
+  /** Slots that store or search text: a payload there must reach the database and come back 2xx. */
+  const REACHES_SQL = [
+    'GET /api/iam/accounts ?q',
+    'GET /api/org/units ?q',
+    'GET /api/audit/entries ?q',
+    'GET /api/system/scheduler/runs ?job',
+    'POST /api/iam/accounts .fullName',
+    'PATCH /api/iam/accounts/{id} .fullName',
+    'POST /api/iam/accounts/{id}/status .reason',
+    'PUT /api/iam/roles/{id} .nameVi',
+    'POST /api/iam/me/tokens .name',
+    'POST /api/org/units .name',
+    'PATCH /api/org/units/{id} .address',
+  ];
+
+  it('answers each hostile value in every path parameter, query parameter and string body field with 2xx or 4xx, leaking nothing', async () => {
+    const reached = new Map<string, number>();
+    const as = (label: string, status: number, payload: string) => {
+      if (status < 300 && payload !== NUL) reached.set(label, (reached.get(label) ?? 0) + 1);
+    };
+    for (const op of ops) {
+      const values = pathValues(op, ids);
+      for (const name of op.pathParams) {
+        for (const payload of HOSTILE) {
+          const urls = [urlOf(op, { ...values, [name]: payload })];
+          if (TRAVERSAL.includes(payload))
+            urls.push(urlOf(op, { ...values, [name]: payload }, {}, { raw: true }));
+          for (const url of urls) {
+            const res = await probe.send(
+              call(op, fuzzer.headers, url, bodyOf(op)),
+              `${op.key} {${name}}=${JSON.stringify(payload)}`,
+            );
+            as(`${op.key} {${name}}`, res.statusCode, payload);
+          }
+        }
+      }
+      for (const q of op.query) {
+        const numeric = ['integer', 'number'].includes(String(q.schema.type));
+        for (const payload of numeric ? [...HOSTILE, ...NUMBERS] : HOSTILE) {
+          const url = urlOf(op, values, { [q.name]: payload });
+          const res = await probe.send(
+            call(op, fuzzer.headers, url, bodyOf(op)),
+            `${op.key} ?${q.name}=${JSON.stringify(payload)}`,
+          );
+          as(`${op.key} ?${q.name}`, res.statusCode, payload);
+        }
+      }
+      const base = bodyOf(op);
+      if (!op.body || base === undefined) continue;
+      for (const slot of stringSlots(op.body, base)) {
+        for (const payload of HOSTILE) {
+          const body = withValue(bodyOf(op), slot, payload);
+          const res = await probe.send(
+            call(op, fuzzer.headers, urlOf(op, values), body),
+            `${op.key} .${slot.join('.')}=${JSON.stringify(payload)}`,
+          );
+          as(`${op.key} .${slot.join('.')}`, res.statusCode, payload);
+        }
+      }
+    }
+    for (const label of REACHES_SQL)
+      expect(reached.get(label), `${label} never reached the database`).toBeGreaterThan(0);
+    // The walker's own session survived (a payload did not lock or log it out).
+    expect(
+      (await probe.send({ method: 'GET', url: '/api/iam/auth/me', headers: fuzzer.headers })).statusCode,
+    ).toBe(200);
+  });
+
+  it('stored the payloads verbatim, left every table in place and the audit chain intact', async () => {
+    const units = await probe.send({
+      method: 'GET',
+      url: `/api/org/units?status=all&limit=500&q=${encodeURIComponent('union select')}`,
+      headers: admin.headers,
+    });
+    expect(units.json().items.map((u: OrgUnit) => u.name)).toContain(SQLI[2]);
+    const accounts = await probe.send({
+      method: 'GET',
+      url: `/api/iam/accounts?limit=500&q=${encodeURIComponent('drop table')}`,
+      headers: admin.headers,
+    });
+    expect(accounts.json().items.map((a: { fullName: string }) => a.fullName)).toContain(SQLI[1]);
+    expect(await tableNames()).toEqual(tablesBefore);
+    expect(await accountCount()).toBeGreaterThanOrEqual(accountsBefore);
+    await t.platform.accessLog.flush();
+    const verify = await probe.send({ method: 'GET', url: '/api/audit/verify', headers: admin.headers });
+    expect(verify.json()).toMatchObject({ ok: true });
+  });
+
+  it('refuses traversal and remote locations as the backup folder, and keeps the folder it had', async () => {
+    const before = await probe.send({
+      method: 'GET',
+      url: '/api/system/backup/policy',
+      headers: admin.headers,
+    });
+    for (const destination of [...TRAVERSAL, '/etc/passwd', '/proc/self/environ']) {
+      const res = await probe.send({
+        method: 'PUT',
+        url: '/api/system/backup/policy',
+        headers: admin.headers,
+        payload: { ...before.json().policy, destination },
+      });
+      expect(res.statusCode, destination).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+    }
+    const after = await probe.send({
+      method: 'GET',
+      url: '/api/system/backup/policy',
+      headers: admin.headers,
+    });
+    expect(after.json().destination).toBe(before.json().destination);
+  });
+
+  it('reads an org import as data: traversal and remote locations in cells or as the file are never opened', async () => {
+    const csv = [
+      'code,name,short_name,kind,parent_code,address,email,phone',
+      ...TRAVERSAL.map((v, i) => `${p.root.code}.${i},${v},${v},unit,${v},${v},${v},${v}`),
+      `${victimUnit.code},${TRAVERSAL[0]},,,${p.health.code},${TRAVERSAL[2]},,`,
+    ].join('\n');
+    const bodies = [
+      { format: 'csv', content: Buffer.from(csv).toString('base64'), dryRun: true },
+      { format: 'csv', content: Buffer.from(csv).toString('base64'), dryRun: false },
+      // A NUL inside the file: the database cannot store it, so the import must refuse it, not fail.
+      { format: 'csv', content: Buffer.from(`code,name\n${victimUnit.code},a\u0000b\n`).toString('base64') },
+      ...TRAVERSAL.flatMap((v) => [
+        { format: 'csv', content: Buffer.from(v).toString('base64') },
+        { format: 'xlsx', content: Buffer.from(v).toString('base64') },
+      ]),
+    ];
+    for (const payload of bodies) {
+      const res = await probe.send({
+        method: 'POST',
+        url: '/api/org/import',
+        headers: admin.headers,
+        payload,
+      });
+      expect(res.statusCode, res.body).toBeLessThan(500);
+      expect(res.body).not.toContain('root:x:0:0');
+    }
+  });
+
+  it('serves no file outside the documentation through the documentation routes', async () => {
+    for (const url of [
+      '/api/docs/static/../../../../etc/passwd',
+      '/api/docs/static/..%2f..%2f..%2f..%2fetc%2fpasswd',
+      '/api/docs/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd',
+      '/api/docs/..%2f..%2fpackage.json',
+      '/api/docs/static/file:%2f%2f%2fetc%2fpasswd',
+    ]) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.body, url).not.toContain('root:x:0:0');
+      expect(res.body, url).not.toContain('"dependencies"');
+    }
+  });
+});
+
+describe('stored XSS (SEC-13)', () => {
+  it('returns script in an account name and a unit name only as JSON strings, under a CSP and nosniff', async () => {
+    for (const [i, text] of XSS.entries()) {
+      const created = await probe.send({
+        method: 'POST',
+        url: '/api/iam/accounts',
+        headers: admin.headers,
+        payload: { username: `xss${process.pid}x${i}`, fullName: text, unitId: p.health.id },
+      });
+      expect(created.statusCode).toBe(201);
+      expect(created.headers['content-type']).toMatch(/^application\/json/);
+      const id = created.json().account.id as string;
+      const read = await probe.send({
+        method: 'GET',
+        url: `/api/iam/accounts/${id}`,
+        headers: admin.headers,
+      });
+      expect(read.json().fullName).toBe(text);
+      expect(read.headers['content-type']).toMatch(/^application\/json/);
+
+      const unit = await probe.send({
+        method: 'POST',
+        url: '/api/org/units',
+        headers: admin.headers,
+        payload: { parentId: p.health.id, name: text, address: text },
+      });
+      expect(unit.statusCode).toBe(201);
+      const listed = await probe.send({
+        method: 'GET',
+        url: `/api/org/units?parentId=${p.health.id}&limit=500`,
+        headers: admin.headers,
+      });
+      expect(listed.headers['content-type']).toMatch(/^application\/json/);
+      expect(listed.json().items.map((u: OrgUnit) => u.name)).toContain(text);
+    }
+    const exported = await probe.send({
+      method: 'GET',
+      url: '/api/org/export?format=csv',
+      headers: admin.headers,
+    });
+    expect(exported.headers['content-type']).toMatch(/^text\/csv/);
+    expect(exported.headers['content-disposition']).toMatch(/^attachment;/);
+  });
+
+  it('answers script in a URL or a refused value as problem+json, never as a page', async () => {
+    for (const url of [
+      `/api/${encodeURIComponent(XSS[0]!)}`,
+      `/api/org/codes/${encodeURIComponent(XSS[1]!)}`,
+      `/api/org/units?kind=${encodeURIComponent(XSS[0]!)}`,
+    ]) {
+      const res = await probe.send({ method: 'GET', url, headers: admin.headers });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+  });
+});
+
+describe('malformed requests (SEC-12)', () => {
+  const withBody = () =>
+    ops.filter((o) => o.changesState && !(o.key in PUBLIC) && o.key !== 'POST /api/iam/auth/logout');
+
+  it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE on every operation that changes state', async () => {
+    // The import route takes an 8 MiB file in base64 and has its own, larger limit.
+    const limits: Record<string, number> = { 'POST /api/org/import': 12 * 1024 * 1024 };
+    const sizes = new Map<number, string>();
+    for (const op of [...withBody(), ...ops.filter((o) => o.key in PUBLIC && o.changesState)]) {
+      const limit = limits[op.key] ?? t.platform.config.http.bodyLimit;
+      if (!sizes.has(limit)) sizes.set(limit, JSON.stringify({ name: 'x'.repeat(limit) }));
+      const res = await probe.send(
+        {
+          method: op.method,
+          url: urlOf(op, pathValues(op, ids)),
+          headers: { ...admin.headers, 'content-type': 'application/json' },
+          payload: sizes.get(limit)!,
+        },
+        `${op.key} (oversized)`,
+      );
+      expect(res.statusCode, op.key).toBe(413);
+      expect(res.json().code).toBe('PAYLOAD_TOO_LARGE');
+    }
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_REQUEST and a foreign content type with 415', async () => {
+    for (const op of withBody()) {
+      const url = urlOf(op, pathValues(op, ids));
+      for (const payload of ['{"name": ', '{"a":1,}', "{'a':1}", '\u0000']) {
+        const res = await probe.send(
+          {
+            method: op.method,
+            url,
+            headers: { ...admin.headers, 'content-type': 'application/json' },
+            payload,
+          },
+          `${op.key} ${JSON.stringify(payload)}`,
+        );
+        expect(res.statusCode, `${op.key} ${JSON.stringify(payload)}`).toBe(400);
+        expect(res.json().code).toBe('MALFORMED_REQUEST');
+      }
+      for (const [type, payload] of [
+        ['application/xml', '<a>1</a>'],
+        ['text/plain', '{"name":"x"}'],
+        ['application/x-www-form-urlencoded', 'name=x'],
+        ['multipart/form-data; boundary=x', '--x--'],
+      ] as const) {
+        const res = await probe.send(
+          { method: op.method, url, headers: { ...admin.headers, 'content-type': type }, payload },
+          `${op.key} as ${type}`,
+        );
+        expect(res.statusCode, `${op.key} as ${type}`).toBe(415);
+        expect(res.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+    }
+  });
+
+  it('refuses an unexpected property in any body or query with 400 VALIDATION_FAILED', async () => {
+    let checked = 0;
+    for (const op of ops) {
+      const url = urlOf(op, pathValues(op, ids));
+      const base = bodyOf(op);
+      if (op.body && base && typeof base === 'object' && !Array.isArray(base)) {
+        const res = await probe.send(
+          call(op, admin.headers, url, { ...base, khongCoTruongNay: 1 }),
+          `${op.key} (extra property)`,
+        );
+        expect(res.statusCode, `${op.key} → ${res.body.slice(0, 200)}`).toBe(400);
+        expect(res.json().code).toBe('VALIDATION_FAILED');
+        // The extra property is the only problem (allErrors is on), so the base body the other walks
+        // build on is valid; a union reports the other variants' mismatches too.
+        const errors = res.json().errors as { message: string }[];
+        expect(errors.map((e) => e.message).join('; '), op.key).toContain('khongCoTruongNay');
+        if (!op.body.anyOf && !op.body.oneOf) expect(errors, op.key).toHaveLength(1);
+        checked++;
+      }
+      if (op.query.length > 0) {
+        const res = await probe.send(
+          call(op, admin.headers, `${url}?khongCoThamSoNay=1`, base),
+          `${op.key} (extra query parameter)`,
+        );
+        expect(res.statusCode, op.key).toBe(400);
+        expect(res.json().code).toBe('VALIDATION_FAILED');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('refuses a prototype-polluting body without letting it through', async () => {
+    const res = await probe.send({
+      method: 'PATCH',
+      url: `/api/org/units/${victimUnit.id}`,
+      headers: { ...admin.headers, 'content-type': 'application/json' },
+      payload: '{"address":"x","__proto__":{"isAdmin":true}}',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});
+
+describe('errors shown to users (SEC-14)', () => {
+  it('checked every response of this file for 5xx, stack traces, dependency paths and internal messages', () => {
+    expect(probe.count).toBeGreaterThan(ops.length * 10);
+    expect(probe.statuses.has(500)).toBe(false);
+  });
+});
