@@ -105,6 +105,16 @@ describe('errors as problem+json (SEC-12, SEC-14)', () => {
     expect(media.statusCode).toBe(415);
   });
 
+  it('refuses text that PostgreSQL cannot store: NUL and unpaired surrogates', async () => {
+    for (const name of ['a\u0000b', 'a\ud800b']) {
+      const res = await app.inject({ method: 'POST', url: '/api/echo', payload: { name } });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().code).toBe('VALIDATION_FAILED');
+    }
+    const ok = await app.inject({ method: 'POST', url: '/api/echo', payload: { name: 'Hà Nội 😀' } });
+    expect(ok.statusCode).toBe(200);
+  });
+
   it('never shows an internal error, only a reference', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/boom' });
     expect(res.statusCode).toBe(500);

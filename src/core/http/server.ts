@@ -57,15 +57,18 @@ export function isSecureRequest(request: FastifyRequest): boolean {
 
 /**
  * The first value of a validated request part that no schema can refuse, as a field problem: a string
- * holding U+0000 (PostgreSQL text cannot store it, and no field needs it), or a number beyond ±(2^53 - 1):
+ * holding U+0000 or an unpaired surrogate (PostgreSQL text cannot store them), or a number beyond ±(2^53 - 1):
  * Ajv's coercion turns "1e400" in a query string into Infinity and then skips the bounds, and an integer
  * without a maximum (a sequence number) would otherwise reach PostgreSQL out of the bigint range.
  */
 function unfitAt(value: unknown, field: string, depth = 0): { field: string; message: string } | null {
   if (typeof value === 'string') {
-    return value.includes('\u0000')
-      ? { field, message: 'must not contain the NUL character (U+0000)' }
-      : null;
+    if (value.includes('\u0000')) return { field, message: 'must not contain the NUL character (U+0000)' };
+    // A lone UTF-16 surrogate cannot be stored as UTF-8 text or JSON by PostgreSQL; it is never real text.
+    if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) {
+      return { field, message: 'must be well-formed Unicode text (no unpaired surrogate)' };
+    }
+    return null;
   }
   if (typeof value === 'number') {
     return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? null : { field, message: 'is out of range' };

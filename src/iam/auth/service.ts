@@ -162,6 +162,7 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
               target: { type: 'account', id: account.id },
             });
           });
+          forgetAccount(account.id);
         }
         await loginFailed(ctx, username, account, 'locked now');
         throw new AppError('IAM_ACCOUNT_LOCKED', { limit: policy.maxFailures });
