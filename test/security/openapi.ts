@@ -223,3 +223,30 @@ export function withValue(value: unknown, slot: Slot, v: unknown): unknown {
   }
   return copy;
 }
+
+/** True when a value of this schema may be a uuid string. */
+function takesUuid(schema: JsonSchema): boolean {
+  if (schema.format === 'uuid') return true;
+  return (schema.anyOf ?? schema.oneOf ?? []).some(takesUuid);
+}
+
+/**
+ * Every place in a body of `schema` (shaped like `value`) that names a row by uuid: each uuid property
+ * of the object (present or not), the first element of each array of uuids, and the uuid properties of
+ * nested objects present in `value`.
+ */
+export function uuidSlots(schema: JsonSchema, value: unknown, at: Slot = []): Slot[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const variant = objectVariant(schema, value as Record<string, unknown>);
+  const slots: Slot[] = [];
+  for (const [name, prop] of Object.entries(variant?.properties ?? {})) {
+    const present = (value as Record<string, unknown>)[name];
+    if (takesUuid(prop)) slots.push([...at, name]);
+    else if (variantOf(prop).type === 'array' && takesUuid(variantOf(prop).items ?? {}))
+      slots.push([...at, name, 0]);
+    else if (present && typeof present === 'object' && !Array.isArray(present)) {
+      slots.push(...uuidSlots(prop, present, [...at, name]));
+    }
+  }
+  return slots;
+}

@@ -1,0 +1,637 @@
+/**
+ * @module test/security/unit-isolation.test
+ * Unit scope across every route (SEC-09, STYLE §7.5): an actor of unit A (scope own at a department,
+ * and scope subtree at a district) can neither read nor change a row of another unit B through any
+ * operation of the OpenAPI document. Each operation that names a row (a path id or code, a unit or
+ * account filter, a unit id in the body) is called three times: with a row of B, with an id that does
+ * not exist, and with a row of A. B must answer exactly like the missing id (404 NOT_FOUND, or 403 when
+ * the actor lacks the permission for A's row too, never a 403 that tells "exists"), and A must succeed,
+ * so a broken route cannot pass for a safe one. No response the actor gets, lists and exports included,
+ * contains an id, code or name of B's units or accounts; and B's rows are unchanged at the end.
+ */
+import ExcelJS from 'exceljs';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditCategoryNames } from '../../src/core/audit/categories.ts';
+import { searchAudit } from '../../src/core/audit/index.ts';
+import { type Ctx, type DataScope, systemCtx } from '../../src/core/context.ts';
+import { buildProvince, type Province } from '../../src/org/testing.ts';
+import type { OrgUnit } from '../../src/org/types.ts';
+import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../helpers/app.ts';
+import { type Operation, readOperations, sampleOf, urlOf, uuidSlots, withValue } from './openapi.ts';
+import { Probe } from './probe.ts';
+
+/** What a path parameter names, by route. A route naming rows of another kind must be added here. */
+const PATH_KINDS: [RegExp, Kind][] = [
+  [/^\/api\/iam\/accounts\/\{id\}/, 'account'],
+  [/^\/api\/org\/units\/\{id\}/, 'unit'],
+  [/^\/api\/org\/codes\/\{code\}/, 'code'],
+  [/^\/api\/iam\/me\/tokens\/\{id\}/, 'token'],
+];
+/** Path parameters that name no row of a unit, and why. */
+const NOT_UNIT_BOUND: Record<string, string> = {
+  '/api/iam/roles/{id}': 'roles are platform-wide definitions, not rows of a unit',
+};
+/** Query parameters that filter by a row, by name. */
+const QUERY_KINDS: Record<string, Kind> = {
+  unitId: 'unit',
+  parentId: 'unit',
+  rootId: 'unit',
+  actorId: 'account',
+};
+
+type Kind = 'account' | 'unit' | 'code' | 'token';
+
+const MISSING: Record<Kind, string> = {
+  account: '00000000-0000-4000-8000-0000000a0404',
+  unit: '00000000-0000-4000-8000-0000000b0404',
+  code: '000.00.99.Z98',
+  token: '00000000-0000-4000-8000-0000000c0404',
+};
+
+/** The actors: role, scope, and the unit they belong to. */
+const CASES: { label: string; roles: string[]; scope: DataScope; at: 'finance' | 'district' }[] = [
+  {
+    label: 'business administrator of a department, scope own',
+    roles: ['business_admin'],
+    scope: 'own',
+    at: 'finance',
+  },
+  { label: 'ordinary user of a department, scope own', roles: ['user'], scope: 'own', at: 'finance' },
+  {
+    label: 'technical administrator of a department, scope own',
+    roles: ['tech_admin'],
+    scope: 'own',
+    at: 'finance',
+  },
+  {
+    label: 'business administrator of a district, scope subtree',
+    roles: ['business_admin'],
+    scope: 'subtree',
+    at: 'district',
+  },
+  { label: 'ordinary user of a district, scope subtree', roles: ['user'], scope: 'subtree', at: 'district' },
+];
+
+/** Operations that must succeed on A's rows, by role: the walk proves something only if they do. */
+const MUST_SUCCEED: Record<string, string[]> = {
+  user: [
+    'GET /api/org/units/{id}',
+    'GET /api/org/units/{id}/history',
+    'GET /api/org/units/{id}/next-code',
+    'GET /api/org/codes/{code}',
+    'DELETE /api/iam/me/tokens/{id}',
+    'GET /api/org/units ?parentId',
+    'GET /api/org/tree ?rootId',
+  ],
+  business_admin: [
+    'GET /api/iam/accounts/{id}',
+    'PATCH /api/iam/accounts/{id}',
+    'POST /api/iam/accounts/{id}/status',
+    'POST /api/iam/accounts/{id}/reset-password',
+    'PATCH /api/org/units/{id}',
+    'GET /api/iam/accounts ?unitId',
+    'POST /api/iam/accounts (body)',
+    'POST /api/org/units (body)',
+    'POST /api/org/reorganisations/preview (body)',
+  ],
+  tech_admin: ['PUT /api/iam/accounts/{id}/roles', 'PUT /api/iam/accounts/{id}/grants'],
+};
+
+let t: TestApp;
+let p: Province;
+let probe: Probe;
+let ops: Operation[];
+/** A unit below Sở Y tế, so B has a subtree too. */
+let healthChild: OrgUnit;
+/** One account per unit, with names nobody else has. */
+const accountOf = new Map<string, { id: string; username: string; fullName: string }>();
+/** A token of the account of Sở Y tế (B for everyone), and one of Sở Tài chính's account. */
+let foreignTokens: string[];
+let foreignTokenSecret: string;
+let healthBefore: OrgUnit;
+
+const started = Date.now();
+/** Body references answered 2xx for a missing id as for B's (accepted without being looked at). */
+const ignored = new Set<string>();
+
+function userCtx(account: { id: string; username: string }, unitId: string, permissions: string[]): Ctx {
+  return {
+    actor: {
+      kind: 'user',
+      id: account.id,
+      name: account.username,
+      unitId,
+      permissions: new Set(permissions),
+      scope: 'own',
+    },
+    ip: '10.0.0.9',
+    requestId: null,
+    lang: 'vi',
+  };
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  probe = new Probe(t.app, { sent: [] });
+  p = await buildProvince(t.services.org, systemCtx());
+  healthChild = await t.services.org.createUnit(systemCtx(), {
+    parentId: p.health.id,
+    name: 'Phòng Nghiệp vụ Dược',
+  });
+  const units = {
+    root: p.root,
+    finance: p.finance,
+    health: p.health,
+    district: p.district,
+    communeA: p.communeA,
+    communeB: p.communeB,
+    healthChild,
+  };
+  for (const [key, unit] of Object.entries(units)) {
+    const username = `cb.${key.toLowerCase()}.${process.pid}`;
+    const fullName = `Cán bộ riêng ${key} ${process.pid}`;
+    const { account } = await t.services.iam.accounts.create(systemCtx(), {
+      username,
+      fullName,
+      unitId: unit.id,
+      roles: ['user'],
+    });
+    accountOf.set(unit.id, { id: account.id, username, fullName });
+  }
+  // Audit entries of B with B's account as the actor.
+  const health = accountOf.get(p.health.id)!;
+  await t.services.org.updateUnit(userCtx(health, p.health.id, ['org.read', 'org.write']), {
+    id: p.health.id,
+    address: 'Số 9 Hai Bà Trưng',
+  });
+  const token = await t.services.iam.auth.createToken(userCtx(health, p.health.id, ['org.read']), {
+    name: 'Của Sở Y tế',
+  });
+  const finance = accountOf.get(p.finance.id)!;
+  const financeToken = await t.services.iam.auth.createToken(userCtx(finance, p.finance.id, ['org.read']), {
+    name: 'Của Sở Tài chính',
+  });
+  foreignTokens = [token.id, financeToken.id];
+  foreignTokenSecret = token.token;
+  healthBefore = await t.services.org.getUnit(systemCtx(), p.health.id);
+  ops = await readOperations(t.app);
+  // The walk is only meaningful if B has audit entries to leak.
+  expect((await searchAudit(t.platform.db, { unitIds: [p.health.id], limit: 10 })).length).toBeGreaterThan(1);
+});
+afterAll(async () => {
+  console.info(
+    `unit isolation: ${ops.length} operations, ${probe.count} responses checked (${probe.summary()}) in ${((Date.now() - started) / 1000).toFixed(1)} s; references accepted unread: ${[...ignored].join(', ') || 'none'}`,
+  );
+  await t.close();
+});
+
+describe('the operations that name a row', () => {
+  it('are all classified: every path parameter names a known kind of row or is listed as platform-wide', () => {
+    for (const op of ops.filter((o) => o.pathParams.length > 0)) {
+      const known = PATH_KINDS.some(([re]) => re.test(op.path)) || op.path in NOT_UNIT_BOUND;
+      expect(known, `${op.key}: which rows does its path parameter name?`).toBe(true);
+    }
+    for (const op of ops) {
+      for (const q of op.query.filter((q) => q.schema.format === 'uuid')) {
+        expect(QUERY_KINDS[q.name], `${op.key} ?${q.name}: which rows does it filter by?`).toBeDefined();
+      }
+    }
+  });
+});
+
+describe.each(CASES)('$label', ({ roles, scope, at }) => {
+  let who: LoggedIn;
+  let mine: OrgUnit;
+  /** Units outside the actor's reach; `unrelated` excludes the ancestors, whose id A's rows carry. */
+  let foreign: OrgUnit[];
+  let unrelated: OrgUnit[];
+  let forbidden: string[];
+  let ownToken: string;
+  const succeeded = new Set<string>();
+
+  beforeAll(async () => {
+    const home = at === 'finance' ? p.finance : p.district;
+    who = await loginAs(t, { roles, scope, unitId: home.id });
+    const all = [p.root, p.finance, p.health, p.district, p.communeA, p.communeB, healthChild];
+    const inScope = scope === 'own' ? [home] : [p.district, p.communeA, p.communeB];
+    // Under subtree scope, A's row is a commune: the reach below the actor's own unit is what is proven.
+    mine = scope === 'own' ? home : p.communeA;
+    foreign = all.filter((u) => !inScope.includes(u));
+    unrelated = foreign.filter((u) => u !== p.root);
+    forbidden = [
+      ...unrelated.flatMap((u) => [u.id, u.code, u.name]),
+      ...foreign.flatMap((u) => {
+        const a = accountOf.get(u.id)!;
+        return [a.id, a.username, a.fullName];
+      }),
+    ];
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/iam/me/tokens',
+      headers: who.headers,
+      payload: { name: 'Của tôi' },
+    });
+    expect(created.statusCode).toBe(200);
+    ownToken = created.json().id;
+  });
+
+  /**
+   * Sends as the actor; checks the response carries nothing of B, except what the actor itself sent
+   * (`echo`, e.g. a code an import error names). The access log is the exception: it records the paths
+   * A's own actors called, B's ids included, so audit reads are checked with the access category left out.
+   */
+  async function send(
+    options: Omit<InjectOptions, 'headers'>,
+    label: string,
+    echo: string[] = [],
+  ): Promise<LightMyRequestResponse> {
+    const res = await probe.send({ ...options, headers: who.headers } as InjectOptions, label);
+    const url = String(options.url);
+    const accessLog = url.startsWith('/api/audit/') && !url.includes('category=');
+    if (/json|csv/.test(String(res.headers['content-type'])) && !accessLog) {
+      for (const s of forbidden.filter((f) => !echo.includes(f))) {
+        expect(res.body, `${label} shows ${s}`).not.toContain(s);
+      }
+    }
+    return res;
+  }
+
+  function rowsOf(kind: Kind): { a: string; b: string[] } {
+    switch (kind) {
+      case 'account':
+        return { a: accountOf.get(mine.id)!.id, b: foreign.map((u) => accountOf.get(u.id)!.id) };
+      case 'unit':
+        return { a: mine.id, b: foreign.map((u) => u.id) };
+      case 'code':
+        return { a: mine.code, b: foreign.map((u) => u.code) };
+      case 'token':
+        // Any other account's token, in another unit or in the actor's own.
+        return { a: ownToken, b: foreignTokens };
+    }
+  }
+
+  /** Bodies for operations on A's rows that succeed and change nothing that matters. */
+  function bodyFor(op: Operation): unknown {
+    const bodies: Record<string, unknown> = {
+      'PATCH /api/iam/accounts/{id}': { lang: 'vi' },
+      'POST /api/iam/accounts/{id}/status': { action: 'unlock' },
+      'PUT /api/iam/accounts/{id}/roles': { roles: ['user'] },
+      'PUT /api/iam/accounts/{id}/grants': { grants: [] },
+      'PATCH /api/org/units/{id}': { address: 'Số 2 Trần Hưng Đạo' },
+      'POST /api/iam/accounts': {
+        username: `moi.${scope}.${roles[0]}.${process.pid}.${Math.random().toString(36).slice(2, 8)}`,
+        fullName: 'Cán bộ mới',
+        unitId: mine.id,
+      },
+      'POST /api/org/units': { parentId: mine.id, name: 'Tổ công tác mới' },
+      'POST /api/org/reorganisations/preview':
+        scope === 'own'
+          ? { type: 'dissolve', unitId: mine.id, decisionRef: 'Quyết định số 5/QĐ-UBND' }
+          : {
+              type: 'merge',
+              sourceIds: [p.communeB.id],
+              targetId: p.communeA.id,
+              decisionRef: 'Quyết định số 5/QĐ-UBND',
+            },
+    };
+    if (op.key in bodies) return bodies[op.key];
+    if (op.key === 'POST /api/org/reorganisations') return bodies['POST /api/org/reorganisations/preview'];
+    return op.body ? sampleOf(op.body, { uuid: () => mine.id, text: 'Kiểm thử' }) : undefined;
+  }
+
+  function call(op: Operation, url: string, payload: unknown): Omit<InjectOptions, 'headers'> {
+    return payload === undefined
+      ? { method: op.method, url }
+      : { method: op.method, url, payload: payload as InjectOptions['payload'] };
+  }
+
+  /**
+   * B's answer equals the missing row's; both are "not found" (or "forbidden" when A's row is too);
+   * A's answer is a success unless the actor lacks the permission. `label` names the check.
+   */
+  function judge(
+    label: string,
+    a: LightMyRequestResponse | null,
+    bs: LightMyRequestResponse[],
+    missing: LightMyRequestResponse,
+  ) {
+    for (const b of bs) expect(shape(b), `${label}: B answers like a missing row`).toEqual(shape(missing));
+    if (a === null) {
+      // A reference the operation never looks at (moveChildrenTo of a unit without children) is accepted
+      // for B exactly as for a missing id: nothing is learnt, nothing is changed. Listed in the summary.
+      if (missing.statusCode < 300) ignored.add(label);
+      return;
+    }
+    if (a.statusCode === 403 && a.json().code === 'IAM_FORBIDDEN') {
+      expect(missing.json().code, `${label}: not permitted for A either`).toBe('IAM_FORBIDDEN');
+      return;
+    }
+    expect(a.statusCode, `${label}: A's row → ${a.body.slice(0, 300)}`).toBeLessThan(300);
+    succeeded.add(label);
+    if (missing.statusCode >= 400) {
+      expect(missing.statusCode, label).toBe(404);
+      expect(missing.json().code, label).toBe('NOT_FOUND');
+    }
+  }
+
+  it('cannot reach a row of another unit through a path parameter, but reaches its own', async () => {
+    for (const op of ops.filter((o) => o.pathParams.length > 0 && !(o.path in NOT_UNIT_BOUND))) {
+      const kind = PATH_KINDS.find(([re]) => re.test(op.path))![1];
+      const name = op.pathParams[0]!;
+      const rows = rowsOf(kind);
+      const url = (v: string) => urlOf(op, { [name]: v });
+      const body = () => bodyFor(op);
+      const bs = [];
+      for (const b of rows.b) bs.push(await send(call(op, url(b), body()), `${op.key} with B's ${kind}`));
+      const missing = await send(call(op, url(MISSING[kind]), body()), `${op.key} with a missing ${kind}`);
+      const a = await send(call(op, url(rows.a), body()), `${op.key} with A's ${kind}`);
+      judge(op.key, a, bs, missing);
+    }
+  });
+
+  it('cannot filter a list by a row of another unit', async () => {
+    for (const op of ops) {
+      for (const q of op.query.filter((q) => q.name in QUERY_KINDS)) {
+        const kind = QUERY_KINDS[q.name]!;
+        const rows = rowsOf(kind);
+        // Filtering by an ancestor (whose id A's own rows carry as parentId) may list A's rows; `send`
+        // checks that nothing of B comes with them. Unrelated units must answer like missing ones.
+        if (kind === 'unit') {
+          for (const u of foreign.filter((f) => !unrelated.includes(f))) {
+            await send(
+              { method: op.method, url: urlOf(op, {}, { [q.name]: u.id }) },
+              `${op.key} ?${q.name}=ancestor`,
+            );
+          }
+          rows.b = unrelated.map((u) => u.id);
+        }
+        // Exports are asked for as CSV, so their text is checked too.
+        const format: Record<string, string> = op.query.some((x) => x.name === 'format')
+          ? { format: 'csv' }
+          : {};
+        const url = (v: string) => urlOf(op, {}, { ...format, [q.name]: v });
+        const bs = [];
+        for (const b of rows.b)
+          bs.push(await send({ method: op.method, url: url(b) }, `${op.key} ?${q.name}=B`));
+        const missing = await send(
+          { method: op.method, url: url(MISSING[kind]) },
+          `${op.key} ?${q.name}=missing`,
+        );
+        // An actor filter by A's account: that account never acted, so only the status is judged.
+        const a = await send({ method: op.method, url: url(rows.a) }, `${op.key} ?${q.name}=A`);
+        judge(`${op.key} ?${q.name}`, a, bs, missing);
+      }
+    }
+  });
+
+  it('cannot create, move or merge into, or take from another unit through a body', async () => {
+    const preview = ops.find((o) => o.key === 'POST /api/org/reorganisations/preview');
+    for (const op of ops.filter((o) => o.body && o.pathParams.length === 0)) {
+      const base = bodyFor(op);
+      const slots = uuidSlots(op.body!, base);
+      if (slots.length === 0) continue;
+      const label = `${op.key} (body)`;
+      if (op.key === 'POST /api/org/reorganisations' && preview) {
+        // Applying would change the tree the other cases walk: a body is applied only when its preview (the
+        // same planner) is refused, and must then be refused the same way.
+        for (const slot of slots) {
+          for (const id of [...foreign.map((u) => u.id), MISSING.unit]) {
+            const body = withValue(base, slot, id);
+            const planned = await send(
+              call(preview, preview.path, body),
+              `${label} .${slot.join('.')} preview`,
+            );
+            if (planned.statusCode < 300) continue;
+            const applied = await send(call(op, op.path, body), `${label} .${slot.join('.')}`);
+            expect(shape(applied), `${label} .${slot.join('.')}`).toEqual(shape(planned));
+          }
+        }
+        continue;
+      }
+      const a = await send(call(op, op.path, base), `${label} with A's rows`);
+      if (op.key === 'POST /api/org/units' && a.statusCode === 201) {
+        // Close the new unit again, so A's unit keeps no active child and can still be dissolved in preview.
+        await t.services.org.reorganise(systemCtx(), {
+          type: 'dissolve',
+          unitId: a.json().id,
+          decisionRef: 'Quyết định số 6/QĐ-UBND',
+        });
+      }
+      for (const slot of slots) {
+        const bs = [];
+        for (const u of foreign) {
+          bs.push(
+            await send(call(op, op.path, withValue(base, slot, u.id)), `${label} .${slot.join('.')}=B`),
+          );
+        }
+        const missing = await send(
+          call(op, op.path, withValue(base, slot, MISSING.unit)),
+          `${label} .${slot.join('.')}=missing`,
+        );
+        judge(`${label} .${slot.join('.')}`, null, bs, missing);
+      }
+      const missing = await send(
+        call(op, op.path, withValue(base, slots[0]!, MISSING.unit)),
+        `${label} missing`,
+      );
+      judge(label, a, [], missing);
+    }
+    // An account cannot be moved into another unit either.
+    const own = accountOf.get(mine.id)!.id;
+    const moves = [];
+    for (const u of foreign) {
+      moves.push(
+        await send(
+          { method: 'PATCH', url: `/api/iam/accounts/${own}`, payload: { unitId: u.id } },
+          'PATCH account into B',
+        ),
+      );
+    }
+    const missing = await send(
+      { method: 'PATCH', url: `/api/iam/accounts/${own}`, payload: { unitId: MISSING.unit } },
+      'PATCH account into a missing unit',
+    );
+    judge('PATCH /api/iam/accounts/{id} .unitId', null, moves, missing);
+  });
+
+  it('cannot rename or re-parent another unit through an import', async () => {
+    const csv = (rows: string[]) =>
+      Buffer.from(['code,name,parent_code', ...rows].join('\n')).toString('base64');
+    for (const u of unrelated) {
+      for (const rows of [[`${u.code},Tên bị sửa,`], [`${mine.code},${mine.name},${u.code}`]]) {
+        const res = await send(
+          {
+            method: 'POST',
+            url: '/api/org/import',
+            payload: { format: 'csv', content: csv(rows), dryRun: false },
+          },
+          `import touching ${u.code}`,
+          [u.code],
+        );
+        expect(res.statusCode, res.body).toBeGreaterThanOrEqual(400);
+        expect(res.statusCode).toBeLessThan(500);
+      }
+    }
+    const ownRow = await send(
+      {
+        method: 'POST',
+        url: '/api/org/import',
+        payload: { format: 'csv', content: csv([`${mine.code},${mine.name},`]), dryRun: true },
+      },
+      'import of A',
+    );
+    expect([200, 403]).toContain(ownRow.statusCode);
+    if (roles[0] !== 'user') expect(ownRow.statusCode).toBe(200);
+  });
+
+  it('lists and exports only its own units, accounts and audit entries', async () => {
+    // Every list or export without parameters: nothing of B (checked by `send`).
+    for (const op of ops.filter((o) => o.method === 'GET' && o.pathParams.length === 0)) {
+      await send({ method: 'GET', url: op.path }, op.key);
+    }
+    const reach = new Set([...(scope === 'own' ? [mine.id] : [p.district.id, p.communeA.id, p.communeB.id])]);
+    const units = await send({ method: 'GET', url: '/api/org/units?status=all&limit=500' }, 'units');
+    expect(units.statusCode).toBe(200);
+    const unitIds = units.json().items.map((u: OrgUnit) => u.id) as string[];
+    expect(unitIds).toContain(mine.id);
+    for (const id of unitIds) expect(reach.has(id) || !foreign.some((u) => u.id === id)).toBe(true);
+    const tree = await send({ method: 'GET', url: '/api/org/tree?includeClosed=true' }, 'tree');
+    expect(tree.json().map((u: OrgUnit) => u.id)).toContain(mine.id);
+
+    const csv = await send({ method: 'GET', url: '/api/org/export?format=csv' }, 'org export');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain(mine.code);
+    const xlsx = await send({ method: 'GET', url: '/api/org/export?format=xlsx' }, 'org export xlsx');
+    const sheetText = await xlsxText(xlsx.rawPayload);
+    expect(sheetText).toContain(mine.code);
+    for (const s of forbidden) expect(sheetText, `org export shows ${s}`).not.toContain(s);
+
+    const accounts = await send({ method: 'GET', url: '/api/iam/accounts?limit=500' }, 'accounts');
+    const categories = auditCategoryNames
+      .filter((c) => c !== 'access')
+      .map((c) => `category=${c}`)
+      .join('&');
+    const entries = await send(
+      { method: 'GET', url: `/api/audit/entries?limit=500&${categories}` },
+      'audit entries',
+    );
+    const auditCsv = await send(
+      { method: 'GET', url: `/api/audit/export?format=csv&${categories}` },
+      'audit export',
+    );
+    const auditXlsx = await send(
+      { method: 'GET', url: `/api/audit/export?format=xlsx&${categories}` },
+      'audit export xlsx',
+    );
+    // With the access log: only A's units' entries all the same.
+    const everything = await send(
+      { method: 'GET', url: '/api/audit/entries?limit=500' },
+      'all audit entries',
+    );
+    if (roles[0] === 'user') {
+      for (const res of [accounts, entries, auditCsv, auditXlsx, everything])
+        expect(res.statusCode).toBe(403);
+      return;
+    }
+    const mineAccount = accountOf.get(mine.id)!;
+    expect(accounts.json().items.map((a: { id: string }) => a.id)).toContain(mineAccount.id);
+    const seen = [...entries.json().items, ...everything.json().items] as { unitId: string | null }[];
+    expect(seen.some((e) => e.unitId === mine.id)).toBe(true);
+    for (const e of seen) expect(foreign.map((u) => u.id)).not.toContain(e.unitId);
+    expect(auditCsv.body).toContain(mineAccount.username);
+    const auditText = await xlsxText(auditXlsx.rawPayload);
+    expect(auditText).toContain(mineAccount.username);
+    for (const s of forbidden) expect(auditText, `audit export shows ${s}`).not.toContain(s);
+  });
+
+  it('cannot widen its own reach: no wider scope, no platform-wide account, no permission it lacks', async () => {
+    if (roles[0] === 'user') return;
+    const own = accountOf.get(mine.id)!.id;
+    const attempts: [string, Omit<InjectOptions, 'headers'>][] = [
+      ['own scope widened', { method: 'PATCH', url: `/api/iam/accounts/${own}`, payload: { scope: 'all' } }],
+      [
+        'account outside every unit',
+        { method: 'PATCH', url: `/api/iam/accounts/${own}`, payload: { unitId: null } },
+      ],
+      [
+        'account with scope all',
+        {
+          method: 'POST',
+          url: '/api/iam/accounts',
+          payload: { username: `rong.${roles[0]}.${scope}`, fullName: 'Rộng', unitId: mine.id, scope: 'all' },
+        },
+      ],
+    ];
+    if (roles[0] === 'business_admin') {
+      attempts.push([
+        'account with a role it cannot give',
+        {
+          method: 'POST',
+          url: '/api/iam/accounts',
+          payload: { username: `cao.${scope}`, fullName: 'Cao', unitId: mine.id, roles: ['tech_admin'] },
+        },
+      ]);
+      attempts.push([
+        'token with a permission it lacks',
+        { method: 'POST', url: '/api/iam/me/tokens', payload: { name: 'x', permissions: ['backup.run'] } },
+      ]);
+    }
+    for (const [what, options] of attempts) {
+      const res = await send(options, what);
+      expect(res.statusCode, `${what} → ${res.body.slice(0, 200)}`).toBe(403);
+      expect(res.json().code).toBe('IAM_FORBIDDEN');
+    }
+  });
+
+  it('made the walk meaningful: the operations of its role succeeded on its own rows', () => {
+    const expected = [
+      ...MUST_SUCCEED.user!,
+      ...(roles[0] === 'user' ? [] : MUST_SUCCEED.business_admin!),
+      ...(roles[0] === 'tech_admin' ? MUST_SUCCEED.tech_admin! : []),
+    ];
+    for (const label of expected) expect([...succeeded], label).toContain(label);
+  });
+});
+
+describe("B's rows afterwards", () => {
+  it('are unchanged: the unit, its account and its token', async () => {
+    const health = await t.services.org.getUnit(systemCtx(), p.health.id);
+    expect(health).toEqual(healthBefore);
+    const account = await t.services.iam.accounts.get(systemCtx(), accountOf.get(p.health.id)!.id);
+    expect(account).toMatchObject({
+      status: 'active',
+      unitId: p.health.id,
+      roles: ['user'],
+      fullName: accountOf.get(p.health.id)!.fullName,
+    });
+    const actor = await t.services.iam.auth.resolveToken(foreignTokenSecret);
+    expect(actor.id).toBe(accountOf.get(p.health.id)!.id);
+    const children = await t.services.org.listUnits(systemCtx(), { parentId: p.health.id, status: 'all' });
+    expect(children.items.map((u) => u.name)).toEqual(['Phòng Nghiệp vụ Dược']);
+  });
+});
+
+/** What an answer tells: status and code, or for a success the number of rows (or lines of a file). */
+function shape(r: LightMyRequestResponse) {
+  if (!String(r.headers['content-type']).includes('json')) {
+    return { status: r.statusCode, lines: r.body.trim().split('\n').length };
+  }
+  const body = r.json() as Record<string, unknown> & { items?: unknown[] };
+  return r.statusCode < 300
+    ? { status: r.statusCode, rows: Array.isArray(body) ? body.length : (body.items?.length ?? null) }
+    : { status: r.statusCode, code: body.code, title_en: body.title_en };
+}
+
+/** All cell texts of the first sheet of an XLSX file, joined. */
+async function xlsxText(raw: Buffer): Promise<string> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(new Uint8Array(raw).buffer);
+  const cells: string[] = [];
+  wb.worksheets[0]?.eachRow((row) => {
+    row.eachCell((cell) => {
+      cells.push(String(cell.value ?? ''));
+    });
+  });
+  return cells.join('\n');
+}
