@@ -315,6 +315,13 @@ describe('TOTP second factor', () => {
       payload: { code: code() },
     });
     expect(replay.json().code).toBe('IAM_TOTP_INVALID');
+    // An enabled second factor cannot be replaced (and so switched off) by a new enrolment.
+    const reenrol = await t.app.inject({
+      method: 'POST',
+      url: '/api/iam/me/totp/setup',
+      headers: pending.headers,
+    });
+    expect(reenrol.statusCode).toBe(409);
   });
 });
 

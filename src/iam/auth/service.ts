@@ -369,8 +369,16 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
 
     /** Starts TOTP enrolment: stores a new sealed secret (not yet enabled) and returns the otpauth URI. */
     async beginTotp(ctx: Ctx): Promise<{ uri: string; secret: string }> {
+      // Only an interactive session may enrol, and an enabled second factor is never replaced silently:
+      // otherwise any session or API token could switch its owner's second factor off.
+      if (ctx.actor.kind !== 'user') throw new AppError('IAM_FORBIDDEN');
       const account = await accountById(db, ctx.actor.id!);
       if (!account) throw new AppError('IAM_UNAUTHENTICATED');
+      if (account.totpEnabled) {
+        throw new AppError('CONFLICT', {
+          reason: 'two-factor authentication is already on; an administrator resets it',
+        });
+      }
       const secret = new Secret({ size: 20 });
       await updateAccount(db, account.id, {
         totpSecret: seal(platform.masterKey, secret.base32),
