@@ -17,6 +17,8 @@ interface Leaf {
   env: string;
   type: string;
   description?: string;
+  /** Allowed values when the key is a union of literals. */
+  choices?: string[];
 }
 
 interface SchemaNode {
@@ -37,7 +39,10 @@ export function configKeys(): Leaf[] {
     }
     const env = `TINHSO_${path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_')}`;
     const type = node.type ?? (node.anyOf ? typeof node.anyOf[0]?.const : 'string');
-    out.push({ path: path.join('.'), env, type, description: node.description });
+    const choices = node.anyOf?.every((o) => o.const !== undefined)
+      ? node.anyOf.map((o) => String(o.const))
+      : undefined;
+    out.push({ path: path.join('.'), env, type, description: node.description, choices });
   };
   walk(ConfigSchema as unknown as SchemaNode, []);
   return out;
@@ -100,10 +105,17 @@ export function loadConfig(options: LoadConfigOptions = {}): Readonly<Config> {
   for (const [path, value] of Object.entries(options.overrides ?? {})) setPath(raw, path, value);
 
   const withDefaults = Value.Default(ConfigSchema, raw) as Record<string, unknown>;
+  const reported = new Set<string>();
   for (const error of Value.Errors(ConfigSchema, withDefaults)) {
     const path = error.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const leaf = byPath.get(path);
     const where = leaf ? `${path} (${leaf.env})` : path || 'root';
+    // A union of literals fails once per member; say once which values are allowed.
+    if (leaf?.choices) {
+      if (!reported.has(path)) problems.push(`${where}: expected one of ${leaf.choices.join(', ')}`);
+      reported.add(path);
+      continue;
+    }
     const extra =
       error.keyword === 'additionalProperties'
         ? ` unknown key(s) ${JSON.stringify((error.params as { additionalProperties?: string[] }).additionalProperties ?? [])}`
