@@ -1,18 +1,21 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { searchAudit } from '../audit/index.ts';
 import { loadConfig } from '../config/index.ts';
 import { AppError } from '../errors/index.ts';
-import { createLogger } from '../log/logger.ts';
+import { createLogger, redactPaths } from '../log/logger.ts';
 import { type Platform, startPlatform, stopPlatform } from '../platform.ts';
 import { buildServer } from './server.ts';
+import { generateSelfSigned } from './tls.ts';
 import type { App } from './types.ts';
 
 function testConfig(overrides: Record<string, unknown> = {}) {
@@ -251,6 +254,65 @@ describe('HTTPS (SEC-05, SEC-16)', () => {
     expect(res.hsts).toContain('max-age=31536000');
     await secure.close();
     await stopPlatform(p);
+  });
+});
+
+describe('certificate files', () => {
+  it('serves HTTPS from a PKCS#12 bundle with its passphrase', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinhso-p12-'));
+    const { cert, key } = await generateSelfSigned(['localhost']);
+    writeFileSync(join(dir, 'c.pem'), cert);
+    writeFileSync(join(dir, 'k.pem'), key);
+    execFileSync('openssl', [
+      'pkcs12',
+      '-export',
+      '-in',
+      join(dir, 'c.pem'),
+      '-inkey',
+      join(dir, 'k.pem'),
+      '-out',
+      join(dir, 'b.p12'),
+      '-passout',
+      'pass:mat-khau-p12',
+    ]);
+    const p = await startPlatform(
+      testConfig({
+        'tls.mode': 'files',
+        'tls.pfxFile': join(dir, 'b.p12'),
+        'tls.pfxPassphrase': 'mat-khau-p12',
+      }),
+      { database: await createTestDatabase(), migrate: false, log: createLogger('silent') },
+    );
+    const secure = await buildServer(p, { register: routes });
+    await secure.listen({ host: '127.0.0.1', port: 0 });
+    const port = (secure.server.address() as AddressInfo).port;
+    const status = await new Promise<number>((resolve, reject) => {
+      https
+        .get({ host: '127.0.0.1', port, path: '/healthz', rejectUnauthorized: false }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+    expect(status).toBe(200);
+    await secure.close();
+    await stopPlatform(p);
+  });
+});
+
+describe('logs', () => {
+  it('redact passwords, tokens and cookies at the logger', () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { redact: { paths: redactPaths, censor: '[redacted]' } },
+      { write: (line: string) => lines.push(line) },
+    );
+    logger.info({
+      body: { password: 'hunter2', secretKey: 's3cr3t' },
+      req: { headers: { cookie: 'tinhso_session=abc', authorization: 'Bearer tsk_x' } },
+    });
+    expect(lines.join('')).not.toMatch(/hunter2|s3cr3t|tinhso_session=abc|tsk_x/);
+    expect(lines.join('')).toContain('[redacted]');
   });
 });
 
