@@ -246,7 +246,7 @@ export async function buildServer(platform: Platform, options: BuildServerOption
   );
   app.get(
     '/metrics',
-    { config: { auth: 'public', noAccessLog: true }, schema: { hide: true } },
+    { config: { auth: 'public', admin: true, noAccessLog: true }, schema: { hide: true } },
     async (_req, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();

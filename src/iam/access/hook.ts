@@ -38,6 +38,10 @@ export function installAccessHook(app: App, auth: AuthService, policies: PolicyS
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const config = request.routeOptions.config;
     const url = request.routeOptions.url ?? '';
+    // Public operational endpoints marked admin (Prometheus /metrics) answer only the admin networks.
+    if (config.admin && config.auth === 'public' && !(await policies.adminAllowed(request.ip))) {
+      throw new AppError('IAM_ADMIN_NETWORK_DENIED', { ip: request.ip });
+    }
     if (!url.startsWith('/api/') || url.startsWith('/api/docs') || config.auth === 'public') return;
 
     const header = request.headers.authorization;

@@ -55,6 +55,13 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('admin routes from an address outside the admin networks', () => {
+  it('serves Prometheus /metrics only to the admin networks', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
+    const remote = await t.app.inject({ method: 'GET', url: '/metrics', remoteAddress: PUBLIC_IP });
+    expect(remote.statusCode).toBe(403);
+    expect(remote.json().code).toBe('IAM_ADMIN_NETWORK_DENIED');
+  });
+
   it('refuses GET /api/iam/accounts with IAM_ADMIN_NETWORK_DENIED naming the address', async () => {
     const res = await call(t, admin, 'GET', '/api/iam/accounts', { remoteAddress: PUBLIC_IP });
     expect(res.statusCode).toBe(403);
