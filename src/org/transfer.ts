@@ -4,6 +4,7 @@
  * opens it with the diacritics intact) and XLSX (exceljs). Only the file format lives here; what the
  * rows mean is checked by the importer.
  */
+import { parse as parseCsvText } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { AppError } from '../core/errors/index.ts';
 import { unguardFormula, writeXlsx } from '../core/files/spreadsheet.ts';
@@ -77,49 +78,23 @@ export function parseCsv(text: string): { row: number; cells: string[] }[] {
   const delimiter = [',', ';', '\t'].reduce((best, d) =>
     countOutsideQuotes(firstLine, d) > countOutsideQuotes(firstLine, best) ? d : best,
   );
-  const records: { row: number; cells: string[] }[] = [];
-  let cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  let i = 0;
-  const endRecord = () => {
-    cells.push(cell);
-    records.push({ row: records.length + 1, cells });
-    cells = [];
-    cell = '';
-  };
-  while (i < src.length) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && cell.length === 0) quoted = true;
-    else if (ch === delimiter) {
-      cells.push(cell);
-      cell = '';
-    } else if (ch === '\r' || ch === '\n') {
-      endRecord();
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-    } else cell += ch;
-    i++;
-  }
-  if (quoted) {
-    throw new AppError('ORG_IMPORT_UNREADABLE', {
-      format: 'CSV',
-      reason: `a quoted field opened in record ${records.length + 1} is never closed`,
+  let rows: string[][];
+  try {
+    // Files edited by hand mix line ends; every usual one ends a record.
+    rows = parseCsvText(src, {
+      delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      relax_column_count: true,
+      skip_empty_lines: false,
     });
+  } catch (err) {
+    throw new AppError(
+      'ORG_IMPORT_UNREADABLE',
+      { format: 'CSV', reason: (err as Error).message.slice(0, 200) },
+      { cause: err },
+    );
   }
-  if (cell.length > 0 || cells.length > 0) endRecord();
-  return records;
+  return rows.map((cells, i) => ({ row: i + 1, cells }));
 }
 
 /** Decodes an uploaded CSV file; refuses bytes that are not UTF-8 rather than guess a legacy code page. */
