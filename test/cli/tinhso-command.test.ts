@@ -13,7 +13,7 @@ const run = promisify(execFile);
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'tinhso.js');
 
 async function tinhso(dataDir: string, ...args: string[]) {
-  const env = { ...process.env, TINHSO_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, TINHSO_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete env.DATABASE_URL;
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env, timeout: 120_000 });
