@@ -5,6 +5,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import { AppError } from '../core/errors/index.ts';
+import { postgresRateLimitStore } from '../core/http/rate-limit-store.ts';
 import type { App } from '../core/http/types.ts';
 import type { Platform } from '../core/platform.ts';
 import { installAccessHook } from './access/hook.ts';
@@ -52,6 +53,7 @@ export function createIam(platform: Platform, units: UnitDirectory) {
     async register(app: App): Promise<void> {
       await app.register(rateLimit, {
         global: false,
+        store: postgresRateLimitStore(platform.db),
         errorResponseBuilder: (_request, context) =>
           new AppError('RATE_LIMITED', { retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)) }),
       });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { createApp, createServices, type Services } from '../../src/app.ts';
 import { loadConfig } from '../../src/core/config/index.ts';
 import { type DataScope, systemCtx } from '../../src/core/context.ts';
+import type { Database } from '../../src/core/db/index.ts';
 import type { App } from '../../src/core/http/types.ts';
 import { createLogger } from '../../src/core/log/logger.ts';
 import { type Platform, startPlatform, stopPlatform } from '../../src/core/platform.ts';
@@ -23,9 +24,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Starts the platform on a fresh database with every module's routes. */
-export async function createTestApp(overrides: Record<string, unknown> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Starts the platform with every module's routes, on a fresh database or on `shared` (a second "node" of the
+ * same deployment; the caller closes a shared database).
+ */
+export async function createTestApp(
+  overrides: Record<string, unknown> = {},
+  shared?: Database,
+): Promise<TestApp> {
+  const database = shared ?? (await createTestDatabase());
   const config = loadConfig({
     env: {},
     file: '',
@@ -61,7 +68,8 @@ export async function createTestApp(overrides: Record<string, unknown> = {}): Pr
     clock,
     close: async () => {
       await app.close();
-      await stopPlatform(platform);
+      if (shared) await platform.accessLog.close();
+      else await stopPlatform(platform);
     },
   };
 }

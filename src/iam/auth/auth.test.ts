@@ -1,6 +1,7 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, login, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { searchAudit } from '../../core/audit/index.ts';
 import { systemCtx } from '../../core/context.ts';
 import { sql } from '../../core/db/index.ts';
@@ -185,6 +186,33 @@ describe('login rate limit', () => {
       expect(codes).toEqual([401, 401, 401, 429, 429]);
     } finally {
       await limited.close();
+    }
+  });
+});
+
+describe('login rate limit across nodes', () => {
+  it('counts attempts in the shared database, so a second node does not reset the limit', async () => {
+    const database = await createTestDatabase();
+    const nodeA = await createTestApp({ 'http.loginRateLimit': 3 }, database);
+    const nodeB = await createTestApp({ 'http.loginRateLimit': 3 }, database);
+    try {
+      const attempt = (node: TestApp) =>
+        node.app.inject({
+          method: 'POST',
+          url: '/api/iam/auth/login',
+          payload: { username: 'ai-do', password: 'sai' },
+        });
+      const codes = [
+        await attempt(nodeA),
+        await attempt(nodeB),
+        await attempt(nodeA),
+        await attempt(nodeB),
+      ].map((r) => r.statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+    } finally {
+      await nodeA.close();
+      await nodeB.close();
+      await database.close();
     }
   });
 });
