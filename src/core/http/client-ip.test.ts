@@ -22,5 +22,9 @@ describe('client-ip', () => {
     expect(normaliseCidr(' 10.0.0.0/8 ')).toBe('10.0.0.0/8');
     expect(normaliseCidr('10.0.0.0/33')).toBeNull();
     expect(normaliseCidr("1.1.1.1'; drop table x")).toBeNull();
+    // Shorthand that ipaddr.js would read as a different network is refused.
+    for (const loose of ['10/8', '42', '010.0.0.1', '10.0.0.0/8x', 'fe80::1%eth0'])
+      expect(normaliseCidr(loose)).toBeNull();
+    expect(normaliseCidr('2001:DB8::/32')).toBe('2001:db8::/32');
   });
 });

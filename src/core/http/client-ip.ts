@@ -55,14 +55,23 @@ export function ipInRanges(ip: string, ranges: readonly string[]): boolean {
   });
 }
 
-/** Validates a CIDR or address string; returns its normal form or null. */
+/**
+ * The normal form of an address or CIDR as an administrator types it, or null. Only the usual notations
+ * are accepted: ipaddr.js alone also reads "10/8" as 0.0.0.10/8, "42" as 0.0.0.42 and "010.0.0.1" as
+ * octal 8.0.0.1, which would silently admit a network other than the one meant.
+ */
 export function normaliseCidr(value: string): string | null {
+  const text = value.trim();
+  const slash = text.indexOf('/');
+  const address = slash < 0 ? text : text.slice(0, slash);
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
+  if (!v4 && !(ipaddr.IPv6.isValid(address) && !address.includes('%'))) return null;
   try {
-    if (value.includes('/')) {
-      const [net, bits] = ipaddr.parseCIDR(value.trim());
-      return `${net.toString()}/${bits}`;
-    }
-    return ipaddr.process(value.trim()).toString();
+    if (slash < 0) return ipaddr.process(address).toString();
+    const bits = text.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(bits) || Number(bits) > (v4 ? 32 : 128)) return null;
+    const [net, prefix] = ipaddr.parseCIDR(text);
+    return `${net.toString()}/${prefix}`;
   } catch {
     return null;
   }

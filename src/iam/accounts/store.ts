@@ -204,18 +204,29 @@ export async function setPassword(
   await db.insert(passwordHistory).values({ accountId, passwordHash: hash, createdAt: at });
 }
 
-/** Effective permissions: union of role permissions and allow-grants, minus deny-grants. */
-export async function effectivePermissions(db: Db, accountId: string): Promise<string[]> {
-  const result = (await db.execute(sql`
-    select coalesce(array_agg(distinct p order by p), '{}') as permissions from (
+/**
+ * SQL for an account's effective permissions: role permissions and allow-grants, minus deny-grants.
+ * The one definition used by the account API and by session and token resolution.
+ */
+export function effectivePermissionsSql(accountId: SQL) {
+  return sql`array(
+    select p from (
       select unnest(r.permissions) as p
         from iam_account_roles ar join iam_roles r on r.id = ar.role_id
        where ar.account_id = ${accountId}
       union
-      select permission from iam_account_grants where account_id = ${accountId} and effect = 'allow'
+      select g.permission from iam_account_grants g where g.account_id = ${accountId} and g.effect = 'allow'
     ) x
-    where p not in (select permission from iam_account_grants where account_id = ${accountId} and effect = 'deny')
-  `)) as unknown as { rows: { permissions: string[] }[] };
+    where p not in (select g.permission from iam_account_grants g where g.account_id = ${accountId} and g.effect = 'deny')
+    order by p
+  )`;
+}
+
+/** Effective permissions of one account. */
+export async function effectivePermissions(db: Db, accountId: string): Promise<string[]> {
+  const result = (await db.execute(
+    sql`select ${effectivePermissionsSql(sql`${accountId}::uuid`)} as permissions`,
+  )) as unknown as { rows: { permissions: string[] }[] };
   return result.rows[0]?.permissions ?? [];
 }
 

@@ -5,6 +5,7 @@
  */
 import { and, eq, gte, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/index.ts';
+import { effectivePermissionsSql } from '../accounts/store.ts';
 import { apiTokens, loginFailures, sessions } from '../tables.ts';
 
 export type SessionRow = typeof sessions.$inferSelect;
@@ -29,17 +30,6 @@ export interface SessionPrincipal {
   permissions: string[];
 }
 
-const permissionsOf = (accountIdColumn: ReturnType<typeof sql>) => sql`array(
-  select p from (
-    select unnest(r.permissions) as p
-      from iam_account_roles ar join iam_roles r on r.id = ar.role_id
-     where ar.account_id = ${accountIdColumn}
-    union
-    select g.permission from iam_account_grants g where g.account_id = ${accountIdColumn} and g.effect = 'allow'
-  ) x
-  where p not in (select g.permission from iam_account_grants g where g.account_id = ${accountIdColumn} and g.effect = 'deny')
-)`;
-
 /** Inserts a session. */
 export async function insertSession(db: Db, row: typeof sessions.$inferInsert): Promise<void> {
   await db.insert(sessions).values(row);
@@ -51,7 +41,7 @@ export async function loadSessionPrincipal(db: Db, sessionId: string): Promise<S
     select s.id as "sessionId", s.csrf_token as "csrfToken", s.stage, s.created_at as "createdAt",
            s.last_seen_at as "lastSeenAt", s.revoked_at as "revokedAt", s.revoked_reason as "revokedReason",
            a.id as "accountId", a.username, a.full_name as "fullName", a.unit_id as "unitId", a.scope,
-           a.status, a.lang, ${permissionsOf(sql`a.id`)} as permissions
+           a.status, a.lang, ${effectivePermissionsSql(sql`a.id`)} as permissions
       from iam_sessions s join iam_accounts a on a.id = s.account_id
      where s.id = ${sessionId}`)) as unknown as { rows: SessionPrincipal[] };
   const row = result.rows[0];
@@ -169,7 +159,7 @@ export async function loadTokenPrincipal(db: Db, tokenHash: string): Promise<Tok
     select t.id as "tokenId", t.permissions as "tokenPermissions", t.expires_at as "expiresAt",
            t.revoked_at as "revokedAt", t.last_used_at as "lastUsedAt",
            a.id as "accountId", a.username, a.unit_id as "unitId", a.scope, a.status, a.lang,
-           ${permissionsOf(sql`a.id`)} as permissions
+           ${effectivePermissionsSql(sql`a.id`)} as permissions
       from iam_api_tokens t join iam_accounts a on a.id = t.account_id
      where t.token_hash = ${tokenHash}`)) as unknown as { rows: TokenPrincipal[] };
   const row = result.rows[0];

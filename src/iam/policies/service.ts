@@ -3,7 +3,6 @@
  * Reading and changing the security policies; a change is validated, audited as a configuration
  * change, and an admin-network list that would lock out the administrator making it is refused.
  */
-import ipaddr from 'ipaddr.js';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors/index.ts';
 import { ipInRanges, normaliseCidr } from '../../core/http/client-ip.ts';
@@ -18,24 +17,6 @@ import {
   type SessionPolicy,
   sessionPolicySetting,
 } from './schema.ts';
-
-/**
- * The normal form of an address or CIDR as an administrator types it, or null. Only the usual
- * notations are accepted: the underlying parser also reads "10/8" as 0.0.0.10/8, "42" as 0.0.0.42 and
- * "010.0.0.1" as octal 8.0.0.1, which would silently admit a network other than the one meant.
- */
-function parseNetwork(value: string): string | null {
-  const text = value.trim();
-  const slash = text.indexOf('/');
-  const address = slash < 0 ? text : text.slice(0, slash);
-  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && !(ipaddr.IPv6.isValid(address) && !address.includes('%'))) return null;
-  if (slash >= 0) {
-    const bits = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(bits) || Number(bits) > (v4 ? 32 : 128)) return null;
-  }
-  return normaliseCidr(text);
-}
 
 export interface Policies {
   password: PasswordPolicy;
@@ -78,7 +59,7 @@ export function createPolicyService(platform: Platform) {
       const cidrs: string[] = [];
       const invalid: string[] = [];
       for (const c of value.cidrs) {
-        const n = parseNetwork(c);
+        const n = normaliseCidr(c);
         if (n) cidrs.push(n);
         else invalid.push(c);
       }
