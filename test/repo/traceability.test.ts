@@ -23,4 +23,21 @@ describe('docs/traceability.md', () => {
     const missing = paths.filter((p) => !existsSync(join(root, p)));
     expect(missing).toEqual([]);
   });
+
+  it('quotes only test names that stand in the test files it names', () => {
+    const missing: string[] = [];
+    for (const line of doc.split('\n').filter((l) => /^\| (SEC|LGSP|SOC|HRM|PERF|IR)-/.test(l))) {
+      // Within a cell, a quoted name belongs to the test files named in the same `;`-separated part.
+      for (const part of (line.split('|')[4] ?? '').split(';')) {
+        const files = [...part.matchAll(/`((?:src|test)\/[^`]+\.test\.ts)`/g)].map((m) => m[1]!);
+        if (files.length === 0) continue;
+        const sources = files.map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+        for (const [, name] of part.matchAll(/"([^"]+)"/g)) {
+          const prefix = name!.split('…')[0]!.trim();
+          if (!sources.includes(prefix)) missing.push(`${line.slice(2, 9)}: ${name}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
 });
