@@ -105,4 +105,9 @@ export const coreErrors = defineErrors({
     vi: 'Công việc định kỳ {job} đang chạy (trên máy chủ {owner}).',
     en: 'The scheduled job {job} is already running (on node {owner}).',
   },
+  BUS_PAYLOAD_TOO_LARGE: {
+    status: 500,
+    vi: 'Thông điệp gửi trên kênh sự kiện {topic} quá lớn ({bytes} byte, tối đa {limit} byte).',
+    en: 'The message published on event topic {topic} is too large ({bytes} bytes, at most {limit}).',
+  },
 });
