@@ -30,9 +30,14 @@ export async function createServices(platform: Platform): Promise<Services> {
   return { scheduler, backup, org, iam };
 }
 
-/** Builds the HTTP server with every module's routes. */
-export async function createApp(platform: Platform, services: Services): Promise<App> {
+/** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
+export async function createApp(
+  platform: Platform,
+  services: Services,
+  options: { consoleDir?: string } = {},
+): Promise<App> {
   return buildServer(platform, {
+    consoleDir: options.consoleDir,
     register: async (app) => {
       await services.iam.register(app);
       await app.register(orgRoutes(services.org), { prefix: '/api/org' });

@@ -10,6 +10,7 @@ import { verifyChain } from './core/audit/index.ts';
 import { restoreBackup, runBackup } from './core/backup/index.ts';
 import { type Config, loadConfig } from './core/config/index.ts';
 import { isAppError } from './core/errors/index.ts';
+import { CONSOLE_DIST, ensureConsoleBuilt } from './core/http/console.ts';
 import { createLogger } from './core/log/logger.ts';
 import { type Platform, startPlatform, stopPlatform } from './core/platform.ts';
 
@@ -63,7 +64,8 @@ program
     const cfg = config();
     const platform = await startPlatform(cfg);
     const services = await createServices(platform);
-    const app = await createApp(platform, services);
+    const consoleReady = await ensureConsoleBuilt(platform.log);
+    const app = await createApp(platform, services, consoleReady ? { consoleDir: CONSOLE_DIST } : {});
     const first = await services.iam.bootstrap.ensureFirstAdmin();
     await app.listen({ host: cfg.http.host, port: cfg.http.port });
     if (cfg.scheduler.enabled) services.scheduler.start();
@@ -71,7 +73,7 @@ program
     const url = cfg.http.publicUrl || `${scheme}://localhost:${cfg.http.port}`;
     const lines = [
       '',
-      `  Tỉnh Số đang chạy tại ${url}`,
+      `  Tỉnh Số đang chạy tại ${url}${consoleReady ? '' : ' (chỉ API: giao diện chưa được dựng)'}`,
       `  API: ${url}/api/docs`,
       platform.database.kind === 'pglite'
         ? `  Cơ sở dữ liệu nhúng (PGlite): ${cfg.dataDir}`

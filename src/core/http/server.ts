@@ -18,6 +18,7 @@ import { sql } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
 import type { Platform } from '../platform.ts';
 import { isLoopback } from './client-ip.ts';
+import { registerConsole } from './console.ts';
 import { createMetrics } from './metrics.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { tlsOptions } from './tls.ts';
@@ -30,6 +31,8 @@ export interface BuildServerOptions {
   register?: (app: App) => Promise<void>;
   /** Version string shown in OpenAPI. */
   version?: string;
+  /** Folder of the built web console to serve at `/` (none: API only). */
+  consoleDir?: string;
 }
 
 /** Anonymous context for a request not (yet) authenticated. */
@@ -193,13 +196,16 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     }
     return sendProblem(request, reply, appError);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  const consoleFallback = options.consoleDir ? await registerConsole(app, options.consoleDir) : null;
+  app.setNotFoundHandler((request, reply) => {
+    // The console's own routes (/org/…, /iam/…) are answered by its index.html; the API's are not.
+    if (consoleFallback?.(request, reply)) return;
+    return sendProblem(
       request,
       reply,
       new AppError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] }),
-    ),
-  );
+    );
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

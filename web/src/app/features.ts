@@ -1,0 +1,111 @@
+/**
+ * @module web/app/features
+ * The console's map: every screen a module adds, with its menu entry, the permission that shows it, and its
+ * lazily loaded page (so each module's code is a separate chunk). A module adds its features here.
+ */
+
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  CloudServerOutlined,
+  DashboardOutlined,
+  FieldTimeOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ComponentType, ReactNode } from 'react';
+import { createElement } from 'react';
+import { shell, type Text } from '../i18n/messages';
+
+export type MenuGroup = 'system';
+
+/** One screen of the console. */
+export interface Feature {
+  /** Route prefix; the page handles what lies under it (`/org/*`). */
+  path: string;
+  label: Text;
+  icon: ReactNode;
+  group: MenuGroup;
+  /** Any of these permissions shows the menu entry and opens the page. */
+  permissions: string[];
+  page: () => Promise<{ default: ComponentType }>;
+}
+
+export const menuGroups: Record<MenuGroup, Text> = {
+  system: shell.menuSystem,
+};
+
+const icon = (c: ComponentType) => createElement(c);
+
+export const features: Feature[] = [
+  {
+    path: '/org',
+    label: shell.menuOrg,
+    icon: icon(ApartmentOutlined),
+    group: 'system',
+    permissions: ['org.read'],
+    page: () => import('../features/org/OrgPage'),
+  },
+  {
+    path: '/iam/accounts',
+    label: shell.menuAccounts,
+    icon: icon(UserOutlined),
+    group: 'system',
+    permissions: ['iam.account.read'],
+    page: () => import('../features/accounts/AccountsPage'),
+  },
+  {
+    path: '/iam/roles',
+    label: shell.menuRoles,
+    icon: icon(TeamOutlined),
+    group: 'system',
+    permissions: ['iam.role.write'],
+    page: () => import('../features/roles/RolesPage'),
+  },
+  {
+    path: '/iam/policies',
+    label: shell.menuPolicies,
+    icon: icon(SafetyCertificateOutlined),
+    group: 'system',
+    permissions: ['iam.policy.write'],
+    page: () => import('../features/policies/PoliciesPage'),
+  },
+  {
+    path: '/audit',
+    label: shell.menuAudit,
+    icon: icon(AuditOutlined),
+    group: 'system',
+    permissions: ['audit.read'],
+    page: () => import('../features/audit/AuditPage'),
+  },
+  {
+    path: '/audit-retention',
+    label: shell.menuRetention,
+    icon: icon(FieldTimeOutlined),
+    group: 'system',
+    permissions: ['audit.policy.write'],
+    page: () => import('../features/audit/RetentionPage'),
+  },
+  {
+    path: '/system/backups',
+    label: shell.menuBackup,
+    icon: icon(CloudServerOutlined),
+    group: 'system',
+    permissions: ['backup.read'],
+    page: () => import('../features/backup/BackupPage'),
+  },
+  {
+    path: '/system/health',
+    label: shell.menuHealth,
+    icon: icon(DashboardOutlined),
+    group: 'system',
+    permissions: ['system.read'],
+    page: () => import('../features/health/HealthPage'),
+  },
+];
+
+/** The features a person with these permissions may open. */
+export function allowedFeatures(has: (p: string) => boolean): Feature[] {
+  return features.filter((f) => f.permissions.some(has));
+}
