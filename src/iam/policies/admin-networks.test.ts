@@ -197,6 +197,12 @@ describe('PUT /api/iam/policies/admin-networks', () => {
     }
   });
 
+  it('GET /api/iam/policies tells the caller the address the server sees', async () => {
+    const res = await call(t, admin, 'GET', '/api/iam/policies', { remoteAddress: '10.1.2.3' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().callerIp).toBe('10.1.2.3');
+  });
+
   it('refuses a list that excludes the caller with IAM_SELF_LOCKOUT naming its address', async () => {
     const before = (await call(t, admin, 'GET', '/api/iam/policies')).json().adminNetworks.cidrs;
     const loopback = await call(t, admin, 'PUT', '/api/iam/policies/admin-networks', {

@@ -25,11 +25,15 @@ export function policyRoutes(policies: PolicyService) {
               lockout: LockoutPolicy,
               session: SessionPolicy,
               adminNetworks: AdminNetworkPolicy,
+              callerIp: Type.Union([Type.String(), Type.Null()], {
+                description:
+                  'Địa chỉ của người gọi như máy chủ thấy (để danh sách mạng quản trị không khóa chính mình)',
+              }),
             }),
           },
         },
       },
-      async () => policies.all(),
+      async (request) => ({ ...(await policies.all()), callerIp: request.ctx.ip }),
     );
     app.put(
       '/policies/password',

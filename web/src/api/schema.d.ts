@@ -62,6 +62,8 @@ export interface paths {
                     outcome?: "success" | "failure";
                     q?: string;
                     severity?: ("info" | "notice" | "warning" | "error" | "critical")[];
+                    targetId?: string;
+                    targetType?: string;
                     to?: string;
                 };
                 header?: never;
@@ -127,6 +129,8 @@ export interface paths {
                     outcome?: "success" | "failure";
                     q?: string;
                     severity?: ("info" | "notice" | "warning" | "error" | "critical")[];
+                    targetId?: string;
+                    targetType?: string;
                     to?: string;
                 };
                 header?: never;
@@ -905,13 +909,20 @@ export interface paths {
                     content: {
                         "application/json": {
                             csrfToken: string | null;
+                            fullName: string;
                             id: string | null;
                             idleTimeoutMinutes: number;
                             lang: string;
+                            /** @description Khi mật khẩu hết hiệu lực theo chính sách; null khi chính sách không giới hạn */
+                            passwordExpiresAt: string | null;
                             permissions: string[];
                             scope: string;
                             stage: string;
+                            /** @description Giao diện sáng/tối */
+                            theme: "light" | "dark";
+                            unitCode: string | null;
                             unitId: string | null;
+                            unitName: string | null;
                             username: string;
                         };
                     };
@@ -924,6 +935,56 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/iam/auth/me/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Lưu tùy chọn của người dùng: ngôn ngữ, giao diện sáng/tối */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Ngôn ngữ giao diện */
+                        lang?: "vi" | "en";
+                        /** @description Giao diện sáng/tối */
+                        theme?: "light" | "dark";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Ngôn ngữ giao diện */
+                            lang: "vi" | "en";
+                            /** @description Giao diện sáng/tối */
+                            theme: "light" | "dark";
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/iam/auth/totp": {
@@ -1248,6 +1309,8 @@ export interface paths {
                                  */
                                 cidrs: string[];
                             };
+                            /** @description Địa chỉ của người gọi như máy chủ thấy (để danh sách mạng quản trị không khóa chính mình) */
+                            callerIp: string | null;
                             lockout: {
                                 /**
                                  * @description Số lần đăng nhập sai tối đa
@@ -2544,6 +2607,58 @@ export interface paths {
                     content: {
                         "application/json": {
                             code: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tìm kiếm chung: đơn vị, tài khoản (không dấu, theo mã, trong phạm vi được xem) */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    /**
+                     * @description Từ khóa: tên đơn vị hoặc người dùng (có dấu hoặc không dấu), mã định danh, tên đăng nhập
+                     * @example dong da
+                     */
+                    q: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: "unit" | "account";
+                                /** @description Đường dẫn trang trong giao diện quản trị */
+                                link: string;
+                                subtitle: string;
+                                title: string;
+                            }[];
                         };
                     };
                 };
