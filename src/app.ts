@@ -5,6 +5,7 @@
  */
 import { auditRoutes } from './core/audit/index.ts';
 import { type BackupService, createBackupService, systemRoutes } from './core/backup/index.ts';
+import { type ConsoleService, consoleRoutes, createConsoleService } from './console/index.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
 import type { Platform } from './core/platform.ts';
@@ -18,6 +19,7 @@ export interface Services {
   backup: BackupService;
   org: OrgService;
   iam: Iam;
+  console: ConsoleService;
 }
 
 /** Creates the services and runs their start-up work (built-in roles). The scheduler is not started. */
@@ -27,7 +29,8 @@ export async function createServices(platform: Platform): Promise<Services> {
   const org = createOrgService(platform);
   const iam = createIam(platform, org);
   await iam.init();
-  return { scheduler, backup, org, iam };
+  const consoleService = createConsoleService(platform, org, iam);
+  return { scheduler, backup, org, iam, console: consoleService };
 }
 
 /** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
@@ -48,6 +51,7 @@ export async function createApp(
       await app.register(systemRoutes({ platform, scheduler: services.scheduler, backup: services.backup }), {
         prefix: '/api/system',
       });
+      await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
     },
   });
 }

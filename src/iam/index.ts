@@ -76,3 +76,9 @@ export function createIam(platform: Platform, units: UnitDirectory) {
 }
 
 export type Iam = ReturnType<typeof createIam>;
+export {
+  adminNetworkSetting,
+  lockoutPolicySetting,
+  passwordPolicySetting,
+  sessionPolicySetting,
+} from './policies/schema.ts';

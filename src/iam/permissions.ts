@@ -18,6 +18,11 @@ export const permissions = {
   'backup.run': { vi: 'Sao lưu, khôi phục', en: 'Run backups', admin: true },
   'backup.policy.write': { vi: 'Thiết lập chính sách sao lưu', en: 'Set backup policy', admin: true },
   'system.read': { vi: 'Xem tình trạng hệ thống', en: 'View system health', admin: true },
+  'system.settings.write': {
+    vi: 'Thiết lập thông tin chung (tên tỉnh)',
+    en: 'Set platform settings (province name)',
+    admin: true,
+  },
 } as const satisfies Record<string, { vi: string; en: string; admin: boolean }>;
 
 export type Permission = keyof typeof permissions;

@@ -18,6 +18,7 @@ export {
   type AuditRow,
   applyRetention,
   audit,
+  auditActivity,
   auditAlone,
   searchAudit,
   type VerifyResult,

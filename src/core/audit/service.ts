@@ -12,6 +12,7 @@ import {
   type AuditRow,
   appendChained,
   chainStart,
+  countByDay,
   deleteOlderThan,
   presentCategories,
   readChainPage,
@@ -172,6 +173,15 @@ export async function verifyChain(db: Db, onProgress?: (checked: number) => void
 /** Searches the log newest first. */
 export function searchAudit(db: Db, filter: AuditFilter): Promise<AuditRow[]> {
   return searchEntries(db, filter);
+}
+
+/** Entries per day and category since `from`, limited to `unitIds` when given (the reader's scope). */
+export function auditActivity(
+  db: Db,
+  from: Date,
+  unitIds?: string[],
+): Promise<{ day: string; category: string; n: number }[]> {
+  return countByDay(db, from, unitIds);
 }
 
 /** Applies retention: each category keeps `days[category]` days (default from the category table). */

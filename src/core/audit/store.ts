@@ -94,6 +94,9 @@ export async function presentCategories(db: Db): Promise<string[]> {
 export interface AuditFilter {
   categories?: string[];
   actorId?: string;
+  /** Entries about one object (e.g. an account's id), optionally of one target type. */
+  targetType?: string;
+  targetId?: string;
   severities?: string[];
   outcome?: string;
   from?: Date;
@@ -110,6 +113,8 @@ export function searchEntries(db: Db, f: AuditFilter): Promise<AuditRow[]> {
   const where: (SQL | undefined)[] = [
     f.categories?.length ? inArray(auditLog.category, f.categories) : undefined,
     f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
+    f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
+    f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
     f.severities?.length ? inArray(auditLog.severity, f.severities) : undefined,
     f.outcome ? eq(auditLog.outcome, f.outcome) : undefined,
     f.from ? gte(auditLog.at, f.from) : undefined,
@@ -162,4 +167,20 @@ export async function deleteOlderThan(db: Db, category: string, before: Date): P
       select count(*)::int as n from gone`)) as unknown as { rows: { n: number }[] };
     return removed.rows[0]?.n ?? 0;
   });
+}
+
+/** Entries per day (Vietnam time) and category since `from`, for the console's activity chart. */
+export async function countByDay(
+  db: Db,
+  from: Date,
+  unitIds: string[] | undefined,
+): Promise<{ day: string; category: string; n: number }[]> {
+  const scope = unitIds ? (unitIds.length ? inArray(auditLog.unitId, unitIds) : sql`false`) : undefined;
+  const day = sql<string>`to_char(${auditLog.at} at time zone 'Asia/Ho_Chi_Minh', 'YYYY-MM-DD')`;
+  return db
+    .select({ day, category: auditLog.category, n: sql<number>`count(*)::int` })
+    .from(auditLog)
+    .where(and(gte(auditLog.at, from), scope))
+    .groupBy(day, auditLog.category)
+    .orderBy(day);
 }

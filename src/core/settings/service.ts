@@ -10,7 +10,7 @@ import { audit } from '../audit/index.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../errors/index.ts';
-import { readSetting, writeSetting } from './store.ts';
+import { readSetting, settingTimes, writeSetting } from './store.ts';
 
 /** A named setting with its schema (which carries the defaults). */
 export interface SettingDef<S extends TSchema> {
@@ -66,6 +66,14 @@ export class Settings {
     });
     this.cache.delete(def.key);
     return value;
+  }
+
+  /** Which of these settings an administrator has set (rather than left at their defaults), and when. */
+  setSince(defs: SettingDef<TSchema>[]): Promise<Map<string, Date>> {
+    return settingTimes(
+      this.db,
+      defs.map((d) => d.key),
+    );
   }
 
   /** Forgets cached values (after a restore, or in tests). */

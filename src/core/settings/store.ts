@@ -2,7 +2,7 @@
  * @module core/settings/store
  * SQL of administrator-set settings (policies), one JSON value per key.
  */
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/index.ts';
 
@@ -28,4 +28,14 @@ export async function writeSetting(db: Db, key: string, value: unknown, by: stri
     .insert(settingsTable)
     .values({ key, value, updatedBy: by })
     .onConflictDoUpdate({ target: settingsTable.key, set: { value, updatedBy: by, updatedAt: new Date() } });
+}
+
+/** When each of `keys` was last set by an administrator; keys never set are absent. */
+export async function settingTimes(db: Db, keys: string[]): Promise<Map<string, Date>> {
+  if (keys.length === 0) return new Map();
+  const rows = await db
+    .select({ key: settingsTable.key, updatedAt: settingsTable.updatedAt })
+    .from(settingsTable)
+    .where(inArray(settingsTable.key, keys));
+  return new Map(rows.map((r) => [r.key, r.updatedAt]));
 }

@@ -63,16 +63,25 @@ export const AccountQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 100 })),
     unitId: Type.Optional(Uuid),
     status: Type.Optional(
-      Type.Union(['active', 'locked', 'disabled', 'expired'].map((s) => Type.Literal(s))),
+      Type.Union([
+        Type.Literal('active'),
+        Type.Literal('locked'),
+        Type.Literal('disabled'),
+        Type.Literal('expired'),
+      ]),
     ),
     role: Type.Optional(RoleId),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
     limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+    // Literals spelled out (not mapped from an array) so the static type keeps them for callers.
     sort: Type.Union(
-      ['username', 'fullName', 'createdAt', 'lastLoginAt'].map((s) => Type.Literal(s)),
-      {
-        default: 'username',
-      },
+      [
+        Type.Literal('username'),
+        Type.Literal('fullName'),
+        Type.Literal('createdAt'),
+        Type.Literal('lastLoginAt'),
+      ],
+      { default: 'username' },
     ),
     order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
   },
