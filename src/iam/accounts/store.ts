@@ -65,6 +65,48 @@ export async function findAccounts(db: Db, q: AccountQuery): Promise<{ rows: Acc
   return { rows, total: count?.n ?? 0 };
 }
 
+/** What `searchAccounts` looks for, already normalised by the service. */
+export interface AccountSearch {
+  /** Words of the folded search text (`[a-z0-9]+` only), each matching the start of a word. */
+  words: string[];
+  /** The folded search text: a full name starting with it ranks before other matches. */
+  folded: string;
+  /** The search text in lower case: an equal username ranks first, one starting with it next. */
+  username: string;
+  unitIds: string[] | 'all';
+  limit: number;
+}
+
+/**
+ * The condition and rank of an account search: words of the folded full name and of the username (GIN index
+ * iam_accounts_name_words; the expression must stay identical to migration 202611230640's). Rank 0: the
+ * exact username; 1: a username or full name starting with the text; 2: any other match.
+ */
+export function accountSearchParts(s: AccountSearch): { match: SQL; rank: SQL<number> } {
+  if (s.words.length === 0) return { match: sql`false`, rank: sql<number>`2` };
+  const query = s.words.map((w) => `${w}:*`).join(' & ');
+  const escapeLike = (v: string) => v.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return {
+    match: sql`to_tsvector('simple', translate(${accounts.fullNameSearch} || ' ' || ${accounts.username}, '._-/', '    ')) @@ to_tsquery('simple', ${query})`,
+    rank: sql<number>`(case when ${accounts.username} = ${s.username} then 0
+      when ${accounts.username} like ${`${escapeLike(s.username)}%`} or ${accounts.fullNameSearch} like ${`${escapeLike(s.folded)}%`} then 1
+      else 2 end)::int`,
+  };
+}
+
+/** Accounts in `unitIds` matching a search, best first (rank, folded full name, username), at most `limit`. */
+export async function searchAccounts(db: Db, s: AccountSearch): Promise<(AccountRow & { rank: number })[]> {
+  if (s.words.length === 0 || (s.unitIds !== 'all' && s.unitIds.length === 0)) return [];
+  const { match, rank } = accountSearchParts(s);
+  const rows = await db
+    .select({ account: accounts, rank })
+    .from(accounts)
+    .where(and(match, s.unitIds === 'all' ? undefined : inArray(accounts.unitId, s.unitIds)))
+    .orderBy(rank, asc(accounts.fullNameSearch), asc(accounts.username))
+    .limit(s.limit);
+  return rows.map((r) => ({ ...r.account, rank: Number(r.rank) }));
+}
+
 /** Loads accounts with roles and grants in three set-based queries. */
 export async function withRolesAndGrants(db: Db, rows: AccountRow[]): Promise<AccountRecord[]> {
   if (rows.length === 0) return [];
@@ -239,6 +281,31 @@ export async function activeHoldersOf(db: Db, permission: string): Promise<strin
        and (exists (select 1 from iam_account_roles ar join iam_roles r on r.id = ar.role_id
                      where ar.account_id = a.id and ${permission} = any(r.permissions))
             or exists (select 1 from iam_account_grants g where g.account_id = a.id and g.permission = ${permission} and g.effect = 'allow'))
+  `)) as unknown as { rows: { id: string }[] };
+  return result.rows.map((r) => r.id);
+}
+
+/**
+ * Active accounts holding `permission` (roles and grants, through `effectivePermissionsSql`) whose data
+ * scope covers a unit: with `unit` null (an event of no unit) every holder; otherwise scope `all`, the
+ * unit's own accounts (scope `own` or `subtree`), and scope `subtree` accounts of one of its ancestors.
+ * IAM does not read the organisation tree, so the caller passes the unit's ancestors.
+ */
+export async function activeHoldersCovering(
+  db: Db,
+  permission: string,
+  unit: { id: string; ancestorIds: readonly string[] } | null,
+): Promise<string[]> {
+  const covers = unit
+    ? sql`and (a.scope = 'all' or a.unit_id = ${unit.id}::uuid
+          or (a.scope = 'subtree' and a.unit_id in
+              (select x::uuid from jsonb_array_elements_text(${JSON.stringify(unit.ancestorIds)}::jsonb) x)))`
+    : sql``;
+  const result = (await db.execute(sql`
+    select a.id from iam_accounts a
+     where a.status = 'active' ${covers}
+       and ${permission} = any(${effectivePermissionsSql(sql`a.id`)})
+     order by a.id
   `)) as unknown as { rows: { id: string }[] };
   return result.rows.map((r) => r.id);
 }
