@@ -9,6 +9,7 @@ import { postgresRateLimitStore } from '../core/http/rate-limit-store.ts';
 import type { App } from '../core/http/types.ts';
 import type { Platform } from '../core/platform.ts';
 import { installAccessHook } from './access/hook.ts';
+import { createAccountExport } from './accounts/export.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { createAccountService } from './accounts/service.ts';
 import { authRoutes } from './auth/routes.ts';
@@ -65,7 +66,7 @@ export function createIam(platform: Platform, units: UnitDirectory) {
       await app.register(
         async (iam: App) => {
           await iam.register(authRoutes(auth, policies, options));
-          await iam.register(accountRoutes(accounts));
+          await iam.register(accountRoutes(accounts, createAccountExport(platform.db, units, accounts)));
           await iam.register(roleRoutes(roles));
           await iam.register(policyRoutes(policies));
         },

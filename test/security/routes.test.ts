@@ -59,6 +59,7 @@ const BUSINESS_LEVEL = new Set([
   'POST /api/org/reorganisations',
   'POST /api/org/import',
   'GET /api/iam/accounts',
+  'GET /api/iam/accounts/export',
   'POST /api/iam/accounts',
   'GET /api/iam/accounts/{id}',
   'PATCH /api/iam/accounts/{id}',

@@ -39,6 +39,40 @@ describe('GET /api/audit/entries', () => {
     expect(entry.hash).toBeUndefined();
   });
 
+  it('finds the entries about one object by targetType and targetId, and only those', async () => {
+    const create = (username: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/iam/accounts',
+        headers: admin.headers,
+        payload: { username, fullName: 'Trần Văn Đích', unitId: p.finance.id },
+      });
+    const target = (await create('tranvandich')).json().account;
+    await create('tranvankhac');
+    const locked = await t.app.inject({
+      method: 'POST',
+      url: `/api/iam/accounts/${target.id}/status`,
+      headers: admin.headers,
+      payload: { action: 'lock', reason: 'Kiểm tra' },
+    });
+    expect(locked.statusCode).toBe(200);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/audit/entries?targetType=account&targetId=${target.id}`,
+      headers: admin.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { action: string; targetId: string; targetType: string }[];
+    expect(items.map((e) => e.action)).toEqual(['iam.account.lock', 'iam.account.create']);
+    expect(items.every((e) => e.targetId === target.id && e.targetType === 'account')).toBe(true);
+    const wrongType = await t.app.inject({
+      method: 'GET',
+      url: `/api/audit/entries?targetType=unit&targetId=${target.id}`,
+      headers: admin.headers,
+    });
+    expect(wrongType.json().items).toEqual([]);
+  });
+
   it('pages newest first with nextBeforeSeq', async () => {
     const first = await t.app.inject({
       method: 'GET',

@@ -4,6 +4,7 @@
  */
 import { Type } from 'typebox';
 import type { App } from '../../core/http/types.ts';
+import type { createAccountExport } from './export.ts';
 import {
   AccountQuery,
   AccountView,
@@ -17,10 +18,41 @@ import type { AccountService } from './service.ts';
 
 const tags = ['iam'];
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const { offset: _offset, limit: _limit, ...filterProperties } = AccountQuery.properties;
+const ExportQuery = Type.Object(
+  {
+    ...filterProperties,
+    format: Type.Union([Type.Literal('xlsx'), Type.Literal('csv')], { default: 'xlsx' }),
+  },
+  { additionalProperties: false },
+);
 
 /** Account routes under /api/iam. */
-export function accountRoutes(accounts: AccountService) {
+export function accountRoutes(
+  accounts: AccountService,
+  exportAccounts: ReturnType<typeof createAccountExport>,
+) {
   return async (app: App) => {
+    app.get(
+      '/accounts/export',
+      {
+        config: { permission: 'iam.account.read' },
+        schema: {
+          tags,
+          summary: 'Xuất danh sách tài khoản ra XLSX hoặc CSV (cùng bộ lọc, cùng phạm vi như danh sách)',
+          querystring: ExportQuery,
+        },
+      },
+      async (request, reply) => {
+        const { format, ...filters } = request.query;
+        const file = await exportAccounts(request.ctx, filters, format);
+        reply
+          .header('content-type', file.contentType)
+          .header('content-disposition', `attachment; filename="${file.filename}"`)
+          .header('cache-control', 'no-store');
+        return file.body;
+      },
+    );
     app.get(
       '/accounts',
       {
