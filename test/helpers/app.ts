@@ -26,11 +26,12 @@ export interface TestApp {
 
 /**
  * Starts the platform with every module's routes, on a fresh database or on `shared` (a second "node" of the
- * same deployment; the caller closes a shared database).
+ * same deployment; the caller closes a shared database); `consoleDir` also serves the built web console.
  */
 export async function createTestApp(
   overrides: Record<string, unknown> = {},
   shared?: Database,
+  options: { consoleDir?: string } = {},
 ): Promise<TestApp> {
   const database = shared ?? (await createTestDatabase());
   const config = loadConfig({
@@ -59,7 +60,7 @@ export async function createTestApp(
     now: () => clock.now,
   });
   const services = await createServices(platform);
-  const app = await createApp(platform, services);
+  const app = await createApp(platform, services, { consoleDir: options.consoleDir });
   await app.ready();
   return {
     app,
