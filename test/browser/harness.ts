@@ -27,6 +27,22 @@ import { describe, it } from 'vitest';
 import { CONSOLE_DIST, WEB_ROOT } from '../../src/core/http/console.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
+// The DOM as far as page.evaluate callbacks reach into it (they run in chromium; the server's tsconfig has no
+// DOM lib, and adding it would let browser globals into server code).
+interface DomElement {
+  tagName: string;
+  type?: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  closest(selector: string): DomElement | null;
+}
+declare const document: {
+  activeElement: DomElement | null;
+  documentElement: { lang: string; dataset: Record<string, string | undefined> };
+  querySelectorAll(selector: string): { length: number };
+};
+declare const window: object;
+
 export const CHROMIUM = process.env.TINHSO_CHROMIUM ?? '/usr/bin/chromium';
 export const chromiumInstalled = existsSync(CHROMIUM);
 export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
@@ -246,7 +262,7 @@ async function runAxe(page: Page): Promise<AxeViolation[]> {
   if (!present) await page.evaluate(axeSource());
   return page.evaluate(async () => {
     const w = window as unknown as {
-      axe: { run(ctx: Document, o: object): Promise<{ violations: AxeViolation[] }> };
+      axe: { run(ctx: object, o: object): Promise<{ violations: AxeViolation[] }> };
     };
     const r = await w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
     return r.violations.map((v) => ({

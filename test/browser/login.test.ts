@@ -20,6 +20,22 @@ import {
   unexpectedViolations,
 } from './harness.ts';
 
+// The DOM as far as page.evaluate callbacks reach into it (they run in chromium; the server's tsconfig has no
+// DOM lib, and adding it would let browser globals into server code).
+interface DomElement {
+  tagName: string;
+  type?: string;
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  closest(selector: string): DomElement | null;
+}
+declare const document: {
+  activeElement: DomElement | null;
+  documentElement: { lang: string; dataset: Record<string, string | undefined> };
+  querySelectorAll(selector: string): { length: number };
+};
+declare const window: object;
+
 describeBrowser('console login in chromium', () => {
   let t: BrowserApp;
   let chromium: Awaited<ReturnType<typeof launchChromium>>;
@@ -118,7 +134,7 @@ describeBrowser('console login in chromium', () => {
     await page.goto(`${t.url}/login`);
     const focused = () =>
       page.evaluate(() => {
-        const e = document.activeElement as HTMLInputElement | null;
+        const e = document.activeElement;
         return e ? `${e.tagName.toLowerCase()}:${e.getAttribute('autocomplete') ?? e.type}` : '';
       });
     // The username field has the focus on arrival; from the top of the page Tab reaches it first as well.
