@@ -1956,6 +1956,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first, with the unread count (keyset paging by cursor) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                    /** @description Only unread notifications */
+                    unread: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bodyEn: string;
+                                bodyVi: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Stable name of the event, e.g. backup.completed */
+                                kind: string;
+                                link: string | null;
+                                readAt: string | null;
+                                severity: "info" | "warning" | "error";
+                                titleEn: string;
+                                titleVi: string;
+                            }[];
+                            nextCursor: string | null;
+                            unreadCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read (404 for anyone else’s) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            notification: {
+                                bodyEn: string;
+                                bodyVi: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Stable name of the event, e.g. backup.completed */
+                                kind: string;
+                                link: string | null;
+                                readAt: string | null;
+                                severity: "info" | "warning" | "error";
+                                titleEn: string;
+                                titleVi: string;
+                            };
+                            unreadCount: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unreadCount: number;
+                            updated: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/org/codes/{code}": {
         parameters: {
             query?: never;
@@ -3345,6 +3499,125 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's health now and sampled every 10 s over the last hour, for charts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessLog: {
+                                pending: number;
+                                written: number;
+                            };
+                            /** Format: date-time */
+                            at: string;
+                            bus: {
+                                listening: boolean;
+                                reconnects: number;
+                                transport: string;
+                            };
+                            database: {
+                                kind: "pglite" | "postgres";
+                                pool: {
+                                    idle: number;
+                                    total: number;
+                                    waiting: number;
+                                } | null;
+                            };
+                            eventLoopLagP99Ms: number | null;
+                            /** @description Samples of this node, oldest first, up to one hour */
+                            history: {
+                                accessLogPending: number;
+                                /** Format: date-time */
+                                at: string;
+                                dbPoolIdle: number | null;
+                                dbPoolTotal: number | null;
+                                dbPoolWaiting: number | null;
+                                /** @description Share of requests answered 5xx */
+                                errorRate: number;
+                                eventLoopLagP99Ms: number | null;
+                                heapUsedMb: number;
+                                requestsPerMinute: number;
+                                rssMb: number;
+                            }[];
+                            http: {
+                                /** @description Share answered 5xx, last minute */
+                                errorRate: number;
+                                errorsTotal: number;
+                                /** @description Over the last minute */
+                                requestsPerMinute: number;
+                                /** @description Since this node started */
+                                requestsTotal: number;
+                            };
+                            jobs: {
+                                enabled: boolean;
+                                lastRun: {
+                                    finishedAt: string | null;
+                                    message: string | null;
+                                    node: string;
+                                    outcome: "running" | "success" | "failure" | null;
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                } | null;
+                                name: string;
+                                /** Format: date-time */
+                                nextRunAt: string;
+                            }[];
+                            lastBackup: {
+                                finishedAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                message: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                status: "running" | "success" | "failure";
+                                trigger: string;
+                                verified: boolean;
+                            } | null;
+                            memory: {
+                                heapTotalMb: number;
+                                heapUsedMb: number;
+                                rssMb: number;
+                            };
+                            /** @description The node answering: figures and history are per node */
+                            node: string;
+                            /** @description Notification streams open on this node */
+                            notificationStreams: number;
+                            sampleIntervalSeconds: number;
+                            /** Format: date-time */
+                            startedAt: string;
+                            uptimeSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

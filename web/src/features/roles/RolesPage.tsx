@@ -6,7 +6,6 @@
 import { DeleteOutlined, EditOutlined, PlusOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -204,8 +203,8 @@ export default function RolesPage() {
   const error = roles.error ?? perms.error;
   return (
     <Flex vertical gap={12}>
-      <Flex justify="space-between" align="center" wrap gap={8}>
-        <div>
+      <Flex justify="space-between" align="start" gap={8}>
+        <div style={{ flex: '1 1 auto' }}>
           <Typography.Title level={4} style={{ margin: 0 }}>
             {t(m.title)}
           </Typography.Title>
@@ -243,7 +242,6 @@ export default function RolesPage() {
         />
       )}
       {saveAll.error && <ProblemAlert error={saveAll.error} />}
-      {dirty.length > 0 && <Alert type="warning" showIcon title={t(m.unsaved)} />}
       <Card size="small" styles={{ body: { padding: 0 } }}>
         <Table<Row>
           size="small"
