@@ -23,6 +23,9 @@ const eventColour: Record<string, string> = {
   rename: 'blue',
   move: 'purple',
   recode: 'orange',
+  dissolve: 'red',
+  merge: 'magenta',
+  split: 'cyan',
 };
 
 export function UnitDetail() {
@@ -51,6 +54,10 @@ export function UnitDetail() {
   useCrumbs(unit.data ? [{ title: unit.data.name }] : []);
 
   const u = unit.data;
+  const eventLabel = (k: string) => {
+    const key = `ev_${k}` as keyof typeof m;
+    return key in m ? t(m[key]) : k;
+  };
   return (
     <>
       <DetailPage
@@ -182,8 +189,8 @@ export function UnitDetail() {
                       title: t(m.event),
                       render: (_, e) => (
                         <Flex gap={4} wrap>
-                          <Tag color={eventColour[e.eventType]}>{e.eventType}</Tag>
-                          {e.operation !== e.eventType && <Tag>{e.operation}</Tag>}
+                          <Tag color={eventColour[e.eventType]}>{eventLabel(e.eventType)}</Tag>
+                          {e.operation !== e.eventType && <Tag>{eventLabel(e.operation)}</Tag>}
                         </Flex>
                       ),
                     },
