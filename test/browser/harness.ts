@@ -54,8 +54,11 @@ const SKIP_REASON = `chromium is not installed at ${CHROMIUM} (Debian: apt-get i
  * `describe` for browser tests: runs with chromium; without it skips with the reason, or fails under CI.
  */
 export function describeBrowser(name: string, body: () => void): void {
+  // They prove the console, not the database: .ci/run runs them in its PGlite pass only, to save its time.
+  if (process.env.TEST_DATABASE_URL)
+    describe.skip(`${name} — skipped: browser tests run in the PGlite pass (TEST_DATABASE_URL is set)`, body);
   // A browser step waits for the server's argon2 hashing and a page load: more room than the default.
-  if (chromiumInstalled) describe(name, { timeout: 90_000 }, body);
+  else if (chromiumInstalled) describe(name, { timeout: 90_000 }, body);
   else if (process.env.CI)
     describe(name, () => {
       it('needs chromium for the browser tests (CI must not skip them)', () => {
