@@ -83,10 +83,10 @@ export function PolicyForm({ view, canWrite }: { view: PolicyView; canWrite: boo
       style={{ maxWidth: 720 }}
     >
       {!canWrite && <Alert type="info" showIcon title={t(m.readOnly)} style={{ marginBottom: 12 }} />}
-      <Form.Item name="enabled" label={t(m.enabled)} valuePropName="checked">
-        <Switch />
-      </Form.Item>
-      <Flex gap={24} wrap>
+      <Flex gap={32} wrap>
+        <Form.Item name="enabled" label={t(m.enabled)} valuePropName="checked">
+          <Switch />
+        </Form.Item>
         <Form.Item name="mode" label={t(m.mode)}>
           <Radio.Group
             disabled={!enabled || !canWrite}
@@ -132,17 +132,20 @@ export function PolicyForm({ view, canWrite }: { view: PolicyView; canWrite: boo
       >
         <Input placeholder={view.destination} maxLength={1024} style={{ fontFamily: 'monospace' }} />
       </Form.Item>
-      <Form.Item name="keep" label={t(m.keep)} extra={t(m.keepHelp)} rules={req}>
-        <InputNumber min={1} max={1000} precision={0} style={{ width: 160 }} />
-      </Form.Item>
-      <Form.Item
-        name="verifyRestore"
-        label={t(m.verifyRestore)}
-        extra={t(m.verifyRestoreHelp)}
-        valuePropName="checked"
-      >
-        <Switch />
-      </Form.Item>
+      <Flex gap={32} wrap>
+        <Form.Item name="keep" label={t(m.keep)} extra={t(m.keepHelp)} rules={req}>
+          <InputNumber min={1} max={1000} precision={0} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item
+          name="verifyRestore"
+          label={t(m.verifyRestore)}
+          extra={t(m.verifyRestoreHelp)}
+          style={{ flex: '1 1 300px' }}
+          valuePropName="checked"
+        >
+          <Switch />
+        </Form.Item>
+      </Flex>
       {save.error && (
         <div style={{ marginBottom: 16 }}>
           <ProblemAlert error={save.error} />
