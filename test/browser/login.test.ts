@@ -96,7 +96,7 @@ describeBrowser('console login in chromium', () => {
     await page.close();
   });
 
-  it('warns "còn N lần thử" after each wrong password, then shows the locked account with IAM_ACCOUNT_LOCKED', async () => {
+  it('warns with còn N lần thử after each wrong password, then shows the locked account with IAM_ACCOUNT_LOCKED', async () => {
     await t.services.iam.policies.setLockout(systemCtx(), { maxFailures: 3, windowMinutes: 10 });
     t.platform.settings.invalidate();
     await t.services.iam.accounts.create(systemCtx(), {
