@@ -3,15 +3,17 @@
  * The composition root: creates every module's services over the platform and registers their
  * routes on one server. The only file that knows all modules.
  */
+
+import { type ConsoleService, consoleRoutes, createConsoleService } from './console/index.ts';
 import { auditRoutes } from './core/audit/index.ts';
 import { type BackupService, createBackupService, systemRoutes } from './core/backup/index.ts';
-import { type ConsoleService, consoleRoutes, createConsoleService } from './console/index.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
 import type { Platform } from './core/platform.ts';
 import { createScheduler, type Scheduler } from './core/scheduler/index.ts';
 import { createIam, type Iam } from './iam/index.ts';
 import { createOrgService, type OrgService, orgRoutes } from './org/index.ts';
+import { createSearchService, type SearchService, searchRoutes } from './search/index.ts';
 
 /** Every module's services, for the HTTP server, the CLI and tests. */
 export interface Services {
@@ -20,6 +22,7 @@ export interface Services {
   org: OrgService;
   iam: Iam;
   console: ConsoleService;
+  search: SearchService;
 }
 
 /** Creates the services and runs their start-up work (built-in roles). The scheduler is not started. */
@@ -30,7 +33,8 @@ export async function createServices(platform: Platform): Promise<Services> {
   const iam = createIam(platform, org);
   await iam.init();
   const consoleService = createConsoleService(platform, org, iam);
-  return { scheduler, backup, org, iam, console: consoleService };
+  const search = createSearchService({ org, iam });
+  return { scheduler, backup, org, iam, console: consoleService, search };
 }
 
 /** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
@@ -52,6 +56,7 @@ export async function createApp(
         prefix: '/api/system',
       });
       await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
+      await app.register(searchRoutes(services.search), { prefix: '/api' });
     },
   });
 }

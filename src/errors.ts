@@ -7,11 +7,14 @@ import { coreErrors } from './core/errors/core-errors.ts';
 import type { ErrorSpec } from './core/errors/define.ts';
 import { iamErrors } from './iam/errors.ts';
 import { orgErrors } from './org/errors.ts';
+import { searchErrors } from './search/errors.ts';
 
-export const catalogue = { ...coreErrors, ...orgErrors, ...iamErrors } as const satisfies Record<
-  string,
-  ErrorSpec
->;
+export const catalogue = {
+  ...coreErrors,
+  ...orgErrors,
+  ...iamErrors,
+  ...searchErrors,
+} as const satisfies Record<string, ErrorSpec>;
 
 /** Every error code a user or client can receive. */
 export type ErrorCode = keyof typeof catalogue;

@@ -4,6 +4,7 @@
  * gate on every route. Other modules use only what is exported here.
  */
 import rateLimit from '@fastify/rate-limit';
+import type { Ctx } from '../core/context.ts';
 import { AppError } from '../core/errors/index.ts';
 import { postgresRateLimitStore } from '../core/http/rate-limit-store.ts';
 import type { App } from '../core/http/types.ts';
@@ -11,18 +12,21 @@ import type { Platform } from '../core/platform.ts';
 import { installAccessHook } from './access/hook.ts';
 import { createAccountExport } from './accounts/export.ts';
 import { accountRoutes } from './accounts/routes.ts';
-import { createAccountService } from './accounts/service.ts';
+import { type AccountSearchHit, createAccountService } from './accounts/service.ts';
 import { authRoutes } from './auth/routes.ts';
 import { createAuthService } from './auth/service.ts';
 import { createBootstrap } from './bootstrap.ts';
+import { isAdminPermission, type Permission } from './permissions.ts';
 import { policyRoutes } from './policies/routes.ts';
 import { createPolicyService } from './policies/service.ts';
 import { roleRoutes } from './roles/routes.ts';
 import { createRoleService } from './roles/service.ts';
 import type { UnitDirectory } from './units.ts';
 
+const ACCOUNT_READ: Permission = 'iam.account.read';
+
 export { SESSION_COOKIE } from './access/hook.ts';
-export type { AccountService } from './accounts/service.ts';
+export type { AccountSearchHit, AccountService } from './accounts/service.ts';
 export type { AuthService } from './auth/service.ts';
 export {
   allPermissions,
@@ -46,6 +50,18 @@ export function createIam(platform: Platform, units: UnitDirectory) {
     accounts,
     auth,
     bootstrap,
+    /**
+     * The global search's account provider: `accounts.search` behind the checks the access gate makes for
+     * the account list route (iam.account.read, and the admin networks, since that permission administers
+     * the platform). Empty when they fail: the search shows other modules' results all the same.
+     */
+    async searchAccounts(ctx: Ctx, input: { q: string; limit?: number }): Promise<AccountSearchHit[]> {
+      if (ctx.actor.kind !== 'system') {
+        if (!ctx.actor.permissions.has(ACCOUNT_READ)) return [];
+        if (isAdminPermission(ACCOUNT_READ) && !(ctx.ip && (await policies.adminAllowed(ctx.ip)))) return [];
+      }
+      return accounts.search(ctx, input);
+    },
     /** Seeds the built-in roles; run at every start so they follow the code. */
     async init(): Promise<void> {
       await roles.ensureBuiltinRoles();

@@ -10,4 +10,6 @@ export interface UnitDirectory {
   visibleUnitIds(ctx: Ctx): Promise<'all' | string[]>;
   /** Throws NOT_FOUND when the unit does not exist or lies outside the actor's scope. */
   assertUnitInScope(ctx: Ctx, unitId: string): Promise<void>;
+  /** Code and name of units by id, without a scope check (for a row the caller may already see). */
+  unitLabels(ids: readonly string[]): Promise<{ id: string; code: string; name: string }[]>;
 }

@@ -43,6 +43,8 @@ export type {
   UnitFields,
   UnitHistory,
   UnitKind,
+  UnitLabel,
+  UnitSearchHit,
   UnitStatus,
   UpdateUnitInput,
 } from './types.ts';

@@ -11,7 +11,7 @@ import { AppError } from '../core/errors/index.ts';
 import { writeCsv } from '../core/files/spreadsheet.ts';
 import type { Platform } from '../core/platform.ts';
 import { foldForSearch, nfc } from '../core/text/vietnamese.ts';
-import { codeLevel, normaliseCode } from './code.ts';
+import { codeLevel, normaliseCode, tryNormaliseCode } from './code.ts';
 import { diffFields, planImport } from './importer.ts';
 import {
   fieldError,
@@ -43,8 +43,10 @@ import {
   listTree,
   listUnits,
   lockTree,
+  searchUnits,
   subtreeIds,
   uniqueViolation,
+  unitLabels,
   visibleIds,
 } from './store.ts';
 import {
@@ -69,6 +71,8 @@ import type {
   TransferFormat,
   UnitEvent,
   UnitHistory,
+  UnitLabel,
+  UnitSearchHit,
   UpdateUnitInput,
 } from './types.ts';
 
@@ -284,6 +288,45 @@ export function createOrgService(platform: OrgPlatform) {
         successors: succs.filter((u) => visible.has(u.id)).map(toUnit),
         codes,
       };
+    },
+
+    /**
+     * Active units the actor may see matching a search text, best first, for the global search: by name
+     * typed with or without diacritics (each word matches the start of a word of the name), by code (full or
+     * short form), or by code ending (`31.H23` finds that unit's subtree). Rank 0 is the exact code, 1 a name
+     * starting with the text or a code ending with it, 2 any other match. Empty without org.read: the global
+     * search shows what each module lets the actor see, rather than refusing the whole search.
+     */
+    async searchUnits(ctx: Ctx, input: { q: string; limit?: number }): Promise<UnitSearchHit[]> {
+      if (ctx.actor.kind !== 'system' && !ctx.actor.permissions.has('org.read')) return [];
+      const text = nfc(input.q.replaceAll('\u0000', '')).slice(0, limits.search);
+      if (!text) return [];
+      const folded = foldForSearch(text);
+      const compact = text.replace(/\s+/gu, '').toUpperCase();
+      const rows = await searchUnits(db, scopeOf(ctx), {
+        // Ten words are more than any unit name needs; the cap bounds the query a long text builds.
+        words: folded
+          .split(/[^a-z0-9]+/u)
+          .filter(Boolean)
+          .slice(0, 10),
+        folded,
+        exactCode: tryNormaliseCode(compact),
+        codeSuffix: /^(\d{1,3}\.){0,3}[A-Z]\d{2}$/u.test(compact) ? compact : null,
+        limit: Math.min(Math.max(input.limit ?? 10, 1), 100),
+      });
+      return rows.map((r) => ({
+        unit: toUnit(r),
+        rank: r.rank as UnitSearchHit['rank'],
+        parentName: r.parentName,
+      }));
+    },
+
+    /**
+     * Code and name of units by id, whatever the actor's scope: for labelling a row the caller already
+     * may see (an account's unit, the logged-in user's own unit). Unknown ids are left out.
+     */
+    async unitLabels(ids: readonly string[]): Promise<UnitLabel[]> {
+      return unitLabels(db, ids.filter(isUuid));
     },
 
     /**

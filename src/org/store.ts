@@ -183,6 +183,92 @@ export async function listUnits(
   return { rows, total: count?.n ?? 0 };
 }
 
+/** What `searchUnits` looks for, already normalised by the service. */
+export interface UnitSearch {
+  /** Words of the folded search text (`[a-z0-9]+` only), each matching the start of a word of the name. */
+  words: string[];
+  /** The folded search text: a name starting with it ranks before other matches. */
+  folded: string;
+  /** The canonical code the text names, when it is one (ranked first). */
+  exactCode: string | null;
+  /** An upper-cased code ending (`31.H23`): the units whose codes end with it, i.e. that unit's subtree. */
+  codeSuffix: string | null;
+  limit: number;
+}
+
+/**
+ * The condition and rank of a unit search: matches by name words (GIN index org_units_name_words), exact
+ * code (unique index) or code ending (index org_units_code_reversed). The expressions must stay identical to
+ * those of migration 202611230640 for the indexes to apply. Rank 0: the exact code; 1: a name starting with
+ * the text, or a code ending with it; 2: any other match.
+ */
+export function unitSearchParts(s: UnitSearch): { match: SQL; rank: SQL<number> } {
+  const match: SQL[] = [];
+  const first: SQL[] = [];
+  if (s.words.length > 0) {
+    const query = s.words.map((w) => `${w}:*`).join(' & ');
+    match.push(
+      sql`to_tsvector('simple', translate(${orgUnits.nameSearch}, '._-/', '    ')) @@ to_tsquery('simple', ${query})`,
+    );
+    first.push(sql`${orgUnits.nameSearch} like ${`${escapeLike(s.folded)}%`}`);
+  }
+  if (s.exactCode) match.push(sql`${orgUnits.code} = ${s.exactCode}`);
+  if (s.codeSuffix) {
+    const reversed = sql`reverse(${orgUnits.code}) like ${`${escapeLike([...s.codeSuffix].reverse().join(''))}%`}`;
+    match.push(reversed);
+    first.push(reversed);
+  }
+  const when: SQL[] = [];
+  if (s.exactCode) when.push(sql`when ${orgUnits.code} = ${s.exactCode} then 0`);
+  if (first.length) when.push(sql`when ${or(...first)} then 1`);
+  return {
+    match: match.length ? or(...match)! : sql`false`,
+    // A CASE needs at least one WHEN.
+    rank: when.length ? sql<number>`(case ${sql.join(when, sql` `)} else 2 end)::int` : sql<number>`2`,
+  };
+}
+
+/**
+ * Active units within `scope` matching a search, best first (rank, then folded name, then code), at most
+ * `limit`. One statement; the scope is the usual path range.
+ */
+export async function searchUnits(
+  db: Db,
+  scope: Scope,
+  s: UnitSearch,
+): Promise<(UnitRow & { rank: number; parentName: string | null })[]> {
+  if (s.words.length === 0 && !s.exactCode && !s.codeSuffix) return [];
+  const { match, rank } = unitSearchParts(s);
+  const parent = alias(orgUnits, 'parent');
+  const rows = await db
+    .select({ unit: orgUnits, rank, parentName: parent.name })
+    .from(orgUnits)
+    .leftJoin(parent, eq(parent.id, orgUnits.parentId))
+    .where(and(scopeCondition(scope), eq(orgUnits.status, 'active'), match))
+    .orderBy(rank, asc(orgUnits.nameSearch), asc(orgUnits.code))
+    .limit(s.limit);
+  return rows.map((r) => ({ ...r.unit, rank: Number(r.rank), parentName: r.parentName }));
+}
+
+/** Code and name of units by id (any status, no scope): for labelling rows the caller may already see. */
+export async function unitLabels(
+  db: Db,
+  ids: readonly string[],
+): Promise<{ id: string; code: string; name: string }[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const out: { id: string; code: string; name: string }[] = [];
+  for (const part of chunks(unique)) {
+    out.push(
+      ...(await db
+        .select({ id: orgUnits.id, code: orgUnits.code, name: orgUnits.name })
+        .from(orgUnits)
+        .where(inArray(orgUnits.id, [...part]))),
+    );
+  }
+  return out;
+}
+
 /** Every unit within `scope` (and under `rootId` when given), for building the tree. */
 export async function listTree(
   db: Db,

@@ -209,6 +209,21 @@ export interface ListUnitsInput {
   offset?: number;
 }
 
+/** One unit found by `searchUnits`, with how well it matched and the name of its parent. */
+export interface UnitSearchHit {
+  unit: OrgUnit;
+  /** 0: the exact code; 1: a name starting with the text, or a code ending with it; 2: any other match. */
+  rank: 0 | 1 | 2;
+  parentName: string | null;
+}
+
+/** A unit's code and name, for labelling rows of other modules. */
+export interface UnitLabel {
+  id: string;
+  code: string;
+  name: string;
+}
+
 /** Formats of import and export. */
 export type TransferFormat = 'csv' | 'xlsx';
 

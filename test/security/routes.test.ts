@@ -48,7 +48,14 @@ const USER_LEVEL = new Set([
   'GET /api/org/units/{id}/next-code',
   'GET /api/org/codes/{code}',
   'GET /api/org/export',
+  // The global search: each module's results follow its own permission and the user's scope.
+  'GET /api/search',
 ]);
+
+/** Query parameters an operation requires, for the walks that call every operation with a valid request. */
+const REQUIRED_QUERY: Record<string, Record<string, string>> = {
+  'GET /api/search': { q: 'so tai chinh' },
+};
 
 /** Operations a business administrator may call besides the user's: org.write, accounts, audit.read. */
 const BUSINESS_LEVEL = new Set([
@@ -314,7 +321,8 @@ describe('authentication and permissions on every operation (SEC-08, SEC-13)', (
         op.key === 'POST /api/iam/auth/logout'
           ? (await login(t, who.username, who.password)).headers
           : who.headers;
-      const res = await probe.send(call(op, headers, urlOf(op, pathValues(op, of)), undefined), op.key);
+      const url = urlOf(op, pathValues(op, of), REQUIRED_QUERY[op.key]);
+      const res = await probe.send(call(op, headers, url, undefined), op.key);
       if (!allowed.has(op.key)) {
         expect(res.statusCode, `${op.key} must be forbidden`).toBe(403);
         expect(res.json().code, op.key).toBe('IAM_FORBIDDEN');
@@ -410,6 +418,7 @@ describe('injection, path traversal, LFI and RFI (SEC-13)', () => {
     'GET /api/iam/accounts ?q',
     'GET /api/org/units ?q',
     'GET /api/audit/entries ?q',
+    'GET /api/search ?q',
     'GET /api/system/scheduler/runs ?job',
     'POST /api/iam/accounts .fullName',
     'PATCH /api/iam/accounts/{id} .fullName',

@@ -27,12 +27,20 @@ import {
   isUsernameTaken,
   replaceGrants,
   replaceRoles,
+  searchAccounts,
   setPassword,
   updateAccount,
   withRolesAndGrants,
 } from './store.ts';
 
 const scopeRank: Record<DataScope, number> = { own: 0, subtree: 1, all: 2 };
+
+/** One account found by `search`, with how well it matched. */
+export interface AccountSearchHit {
+  account: { id: string; username: string; fullName: string; unitId: string | null; status: string };
+  /** 0: the exact username; 1: a username or full name starting with the text; 2: any other match. */
+  rank: 0 | 1 | 2;
+}
 
 /** The JSON shape of an account (never the hash or TOTP secret). */
 export function presentAccount(a: AccountRecord): AccountView {
@@ -141,6 +149,35 @@ export function createAccountService(platform: Platform, units: UnitDirectory, s
         order: q.order,
       });
       return { items: (await withRolesAndGrants(db, rows)).map(presentAccount), total };
+    },
+
+    /**
+     * Accounts in the actor's units matching a search text, best first: words of the full name typed with or
+     * without diacritics, or of the username, each matching the start of a word. The caller checks the
+     * permission (see `searchAccounts` of createIam), as routes do for `list`.
+     */
+    async search(ctx: Ctx, input: { q: string; limit?: number }): Promise<AccountSearchHit[]> {
+      const text = nfc(input.q.replaceAll('\u0000', '')).slice(0, 100);
+      const folded = foldForSearch(text);
+      // Ten words are more than any name needs; the cap bounds the query a long text builds.
+      const words = folded
+        .split(/[^a-z0-9]+/u)
+        .filter(Boolean)
+        .slice(0, 10);
+      if (words.length === 0) return [];
+      const unitIds =
+        ctx.actor.scope === 'all' || ctx.actor.kind === 'system' ? 'all' : await units.visibleUnitIds(ctx);
+      const rows = await searchAccounts(db, {
+        words,
+        folded,
+        username: text.toLowerCase(),
+        unitIds,
+        limit: Math.min(Math.max(input.limit ?? 10, 1), 100),
+      });
+      return rows.map((r) => ({
+        account: { id: r.id, username: r.username, fullName: r.fullName, unitId: r.unitId, status: r.status },
+        rank: r.rank as AccountSearchHit['rank'],
+      }));
     },
 
     /** One account the actor may see. */
