@@ -27,7 +27,7 @@ const ACCOUNT_READ: Permission = 'iam.account.read';
 
 export { SESSION_COOKIE } from './access/hook.ts';
 export type { AccountSearchHit, AccountService } from './accounts/service.ts';
-export type { AuthService } from './auth/service.ts';
+export type { AuthService, Preferences, Profile } from './auth/service.ts';
 export {
   allPermissions,
   builtinRoles,
@@ -41,7 +41,7 @@ export type { UnitDirectory } from './units.ts';
 export function createIam(platform: Platform, units: UnitDirectory) {
   const policies = createPolicyService(platform);
   const roles = createRoleService(platform);
-  const auth = createAuthService(platform, policies);
+  const auth = createAuthService(platform, policies, units);
   const accounts = createAccountService(platform, units, auth);
   const bootstrap = createBootstrap(platform);
   return {

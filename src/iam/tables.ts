@@ -23,6 +23,7 @@ export const accounts = pgTable('iam_accounts', {
   totpEnabled: boolean('totp_enabled').notNull(),
   totpLastStep: bigint('totp_last_step', { mode: 'number' }),
   lang: text('lang').$type<'vi' | 'en'>().notNull(),
+  theme: text('theme').$type<'light' | 'dark'>().notNull().default('light'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   lastLoginAt: ts('last_login_at'),

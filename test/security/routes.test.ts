@@ -50,6 +50,8 @@ const USER_LEVEL = new Set([
   'GET /api/org/export',
   // The global search: each module's results follow its own permission and the user's scope.
   'GET /api/search',
+  // The user's own console preferences.
+  'PATCH /api/iam/auth/me/preferences',
 ]);
 
 /** Query parameters an operation requires, for the walks that call every operation with a valid request. */

@@ -14,6 +14,10 @@ const tags = ['iam'];
 const Password = Type.String({ minLength: 1, maxLength: 256 });
 const Code = Type.String({ pattern: '^[0-9]{6}$' });
 const Ok = Type.Object({ ok: Type.Boolean() });
+const Lang = Type.Union([Type.Literal('vi'), Type.Literal('en')], { description: 'Ngôn ngữ giao diện' });
+const Theme = Type.Union([Type.Literal('light'), Type.Literal('dark')], {
+  description: 'Giao diện sáng/tối',
+});
 
 /** Auth routes under /api/iam. */
 export function authRoutes(
@@ -122,12 +126,20 @@ export function authRoutes(
               csrfToken: Type.Union([Type.String(), Type.Null()]),
               lang: Type.String(),
               idleTimeoutMinutes: Type.Integer(),
+              fullName: Type.String(),
+              theme: Theme,
+              unitName: Type.Union([Type.String(), Type.Null()]),
+              unitCode: Type.Union([Type.String(), Type.Null()]),
+              passwordExpiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+                description: 'Khi mật khẩu hết hiệu lực theo chính sách; null khi chính sách không giới hạn',
+              }),
             }),
           },
         },
       },
       async (request) => {
         const { actor } = request.ctx;
+        const [profile, session] = await Promise.all([auth.profile(request.ctx), policies.session()]);
         return {
           id: actor.id,
           username: actor.name,
@@ -137,9 +149,30 @@ export function authRoutes(
           stage: request.session?.stage ?? 'full',
           csrfToken: request.session?.csrfToken ?? null,
           lang: request.ctx.lang,
-          idleTimeoutMinutes: (await policies.session()).idleTimeoutMinutes,
+          idleTimeoutMinutes: session.idleTimeoutMinutes,
+          fullName: profile.fullName,
+          theme: profile.theme,
+          unitName: profile.unitName,
+          unitCode: profile.unitCode,
+          passwordExpiresAt: profile.passwordExpiresAt?.toISOString() ?? null,
         };
       },
+    );
+
+    app.patch(
+      '/auth/me/preferences',
+      {
+        schema: {
+          tags,
+          summary: 'Lưu tùy chọn của người dùng: ngôn ngữ, giao diện sáng/tối',
+          body: Type.Object(
+            { lang: Type.Optional(Lang), theme: Type.Optional(Theme) },
+            { additionalProperties: false, minProperties: 1 },
+          ),
+          response: { 200: Type.Object({ lang: Lang, theme: Theme }, { additionalProperties: false }) },
+        },
+      },
+      async (request) => auth.setPreferences(request.ctx, request.body),
     );
 
     app.post(

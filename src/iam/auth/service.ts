@@ -21,6 +21,7 @@ import {
 import { hashPassword, verifyAgainstDummy, verifyPassword } from '../passwords/hash.ts';
 import { passwordProblems } from '../passwords/rules.ts';
 import type { PolicyService } from '../policies/service.ts';
+import type { UnitDirectory } from '../units.ts';
 import {
   clearFailures,
   failuresSince,
@@ -54,6 +55,21 @@ export interface LoginResult {
   account: { id: string; username: string; fullName: string; lang: 'vi' | 'en' };
 }
 
+/** The console's preferences of a user. */
+export interface Preferences {
+  lang: 'vi' | 'en';
+  theme: 'light' | 'dark';
+}
+
+/** Who the logged-in user is, beyond the session: name, unit, preferences, password expiry. */
+export interface Profile extends Preferences {
+  fullName: string;
+  unitName: string | null;
+  unitCode: string | null;
+  /** When the password stops being valid under the password policy; null when the policy sets no limit. */
+  passwordExpiresAt: Date | null;
+}
+
 export interface ResolvedSession {
   actor: Actor;
   sessionId: string;
@@ -80,7 +96,11 @@ interface CachedSession {
 const TOKEN_PREFIX = 'tsk_';
 
 /** Creates the authentication service. */
-export function createAuthService(platform: Platform, policies: PolicyService) {
+export function createAuthService(
+  platform: Platform,
+  policies: PolicyService,
+  units: Pick<UnitDirectory, 'unitLabels'>,
+) {
   const { db } = platform;
   const now = () => platform.now();
   const cache = new Map<string, CachedSession>();
@@ -459,6 +479,56 @@ export function createAuthService(platform: Platform, policies: PolicyService) {
           },
         );
       });
+    },
+
+    /** The actor's own account as the console shows it: full name, unit, preferences, password expiry. */
+    async profile(ctx: Ctx): Promise<Profile> {
+      const account = ctx.actor.id ? await accountById(db, ctx.actor.id) : undefined;
+      if (!account) throw new AppError('IAM_UNAUTHENTICATED');
+      const [[unit], policy] = await Promise.all([
+        account.unitId ? units.unitLabels([account.unitId]) : Promise.resolve([]),
+        policies.password(),
+      ]);
+      return {
+        fullName: account.fullName,
+        lang: account.lang,
+        theme: account.theme,
+        unitName: unit?.name ?? null,
+        unitCode: unit?.code ?? null,
+        passwordExpiresAt:
+          policy.validityDays > 0
+            ? new Date(account.passwordChangedAt.getTime() + policy.validityDays * 86_400_000)
+            : null,
+      };
+    },
+
+    /**
+     * Remembers the logged-in user's language and theme. Only an interactive session may: they are the
+     * console's settings, and an API token (possibly limited to reading) should not change its owner's
+     * account. The account's cached sessions on this node are dropped after the commit, so the next request
+     * already speaks the new language instead of the cached one for up to SESSION_CACHE_MS.
+     */
+    async setPreferences(ctx: Ctx, input: Partial<Preferences>): Promise<Preferences> {
+      if (ctx.actor.kind !== 'user' || !ctx.actor.id) throw new AppError('IAM_FORBIDDEN');
+      const id = ctx.actor.id;
+      const saved = await db.transaction(async (tx) => {
+        const before = await accountById(tx, id);
+        if (!before) throw new AppError('IAM_UNAUTHENTICATED');
+        const next: Preferences = { lang: input.lang ?? before.lang, theme: input.theme ?? before.theme };
+        if (next.lang === before.lang && next.theme === before.theme) return next;
+        await updateAccount(tx, id, next);
+        await audit(tx, ctx, {
+          category: 'account',
+          action: 'iam.account.preferences',
+          description: `Đổi tùy chọn giao diện của ${before.username}: ngôn ngữ ${next.lang}, giao diện ${next.theme === 'dark' ? 'tối' : 'sáng'}`,
+          target: { type: 'account', id },
+          unitId: before.unitId,
+          details: { before: { lang: before.lang, theme: before.theme }, after: next },
+        });
+        return next;
+      });
+      forgetAccount(id);
+      return saved;
     },
 
     /** Ends a session. */
