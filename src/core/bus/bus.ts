@@ -78,7 +78,10 @@ export interface BusDeps {
 
 /** Tuning, mostly for tests. */
 export interface BusOptions {
-  /** NOTIFY channel; default `tinhso_bus`. Tests give each database schema its own. */
+  /**
+   * NOTIFY channel. Default `tinhso_bus`, suffixed with the schema when the database's schema is not
+   * `public`: deployments (or test files) sharing one database in separate schemas never hear each other.
+   */
   channel?: string;
   /** Connection of the listener; default `config.database.url`. */
   connectionString?: string;
@@ -96,6 +99,20 @@ export const BUS_RECONNECTED = 'bus.reconnected';
  */
 export const MAX_MESSAGE_BYTES = 7999;
 const TOPIC = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
+
+/** `tinhso_bus`, or `tinhso_bus_<schema>` when the connection's schema is not `public`. */
+async function defaultChannel(db: Db): Promise<string> {
+  const result = (await db.execute(sql`select current_schema() as schema`)) as unknown as {
+    rows: { schema: string | null }[];
+  };
+  const schema = result.rows[0]?.schema ?? 'public';
+  const channel = schema === 'public' ? 'tinhso_bus' : `tinhso_bus_${schema}`;
+  // A channel name is an identifier of at most 63 bytes.
+  return Buffer.from(channel)
+    .subarray(0, 63)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+}
 
 /** An envelope as sent between nodes. Short keys: the 8000-byte limit is for the whole envelope. */
 interface Envelope {
@@ -118,21 +135,33 @@ export function createBus(deps: BusDeps, options: BusOptions = {}): Bus {
   }
   const connectionString = options.connectionString ?? deps.config.database.url;
   let transport: BusTransport | null = null;
-  if (deps.database.kind === 'postgres' && connectionString) {
-    transport = new PgListenTransport({
-      connectionString,
-      channel: options.channel ?? 'tinhso_bus',
-      applicationName: `tinhso-bus ${id}`.slice(0, 63),
-      notify: async (channel, raw) => {
-        await deps.database.db.execute(sql`select pg_notify(${channel}, ${raw})`);
-      },
-      log,
-      reconnectMinMs: options.reconnectMinMs ?? 500,
-      reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
-    });
-  } else if (deps.database.kind === 'postgres') {
+  let closed = false;
+  const listens = deps.database.kind === 'postgres' && connectionString !== '';
+  if (deps.database.kind === 'postgres' && !listens) {
     log.warn('event bus: no database URL for a listener; messages stay on this node');
   }
+  // The transport exists once its channel is known (the default one asks the database for its schema).
+  const created: Promise<BusTransport | null> = listens
+    ? (async () => {
+        const channel = options.channel ?? (await defaultChannel(deps.database.db));
+        if (closed) return null;
+        transport = new PgListenTransport({
+          connectionString,
+          channel,
+          applicationName: `tinhso-bus ${id}`.slice(0, 63),
+          notify: async (to, raw) => {
+            await deps.database.db.execute(sql`select pg_notify(${to}, ${raw})`);
+          },
+          log,
+          reconnectMinMs: options.reconnectMinMs ?? 500,
+          reconnectMaxMs: options.reconnectMaxMs ?? 30_000,
+        });
+        return transport;
+      })().catch((err: unknown) => {
+        log.error({ err }, 'event bus: cross-node delivery is off (the channel could not be set up)');
+        return null;
+      })
+    : Promise.resolve(null);
 
   const deliver = (topic: string, payload: unknown, origin: string) => {
     const set = handlers.get(topic);
@@ -166,11 +195,11 @@ export function createBus(deps: BusDeps, options: BusOptions = {}): Bus {
     deliver(envelope.t, envelope.p, envelope.o);
   };
 
-  const started = transport
-    ? transport
-        .start(receive, () => deliver(BUS_RECONNECTED, null, id))
-        .catch((err: unknown) => log.error({ err }, 'event bus listener could not start; retrying'))
-    : Promise.resolve();
+  const started = created.then((t) =>
+    t
+      ?.start(receive, () => deliver(BUS_RECONNECTED, null, id))
+      .catch((err: unknown) => log.error({ err }, 'event bus listener could not start; retrying')),
+  );
 
   return {
     id,
@@ -183,7 +212,8 @@ export function createBus(deps: BusDeps, options: BusOptions = {}): Bus {
       }
       // Subscribers here get the payload as the other nodes will: parsed from JSON, never the caller's object.
       deliver(topic, (JSON.parse(raw) as Envelope).p, id);
-      if (transport) await transport.send(raw);
+      const t = await created;
+      if (t && !closed) await t.send(raw);
     },
     subscribe(topic, handler) {
       let set = handlers.get(topic);
@@ -199,13 +229,13 @@ export function createBus(deps: BusDeps, options: BusOptions = {}): Bus {
     },
     ready: () => started.then(() => undefined),
     status: () => ({
-      transport: transport?.name ?? 'in-process',
-      listening: transport ? transport.listening() : true,
+      transport: listens ? 'postgres' : 'in-process',
+      listening: listens ? (transport?.listening() ?? false) : true,
       reconnects: transport?.reconnects() ?? 0,
     }),
     async close() {
-      await transport?.close();
-      transport = null;
+      closed = true;
+      await (await created)?.close();
     },
   };
 }
