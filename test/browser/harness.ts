@@ -301,12 +301,6 @@ export const KNOWN_VIOLATIONS: { line: string; owner: string }[] = [
     line: 'home: aria-progressbar-name (serious) .ant-progress',
     owner: 'web/src/features/home/HomePage.tsx',
   },
-  // Ant Design's volcano tag (admin permissions) and success green (#52c41a text on light fills) are below 4.5:1.
-  { line: 'roles: color-contrast (serious)', owner: 'web/src/features/roles (Tag color="volcano"), theme' },
-  // The permission matrix's fixed-height table body scrolls but cannot take the keyboard focus.
-  { line: 'roles: scrollable-region-focusable (serious) .ant-table-body', owner: 'web/src/features/roles' },
-  // Success tags/texts (hash chain intact, outcome "Thành công") and a <strong> in the verify card.
-  { line: 'audit: color-contrast (serious)', owner: 'web/src/features/audit (success colours), theme' },
 ];
 
 /** Splits found violations into unexpected ones and those already reported. */

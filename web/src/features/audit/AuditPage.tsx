@@ -4,7 +4,7 @@
  * more" from the last sequence number), full details in a drawer, XLSX/CSV export of the current filter,
  * and the hash-chain check per category.
  */
-import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, CloseCircleFilled, DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import {
   Button,
@@ -193,9 +193,13 @@ export default function AuditPage() {
       width: 100,
       render: (_, r) =>
         r.outcome === 'success' ? (
-          <Typography.Text type="success">{t(m.success)}</Typography.Text>
+          <span>
+            <CheckCircleFilled style={{ color: '#389e0d' }} /> {t(m.success)}
+          </span>
         ) : (
-          <Typography.Text type="danger">{t(m.failure)}</Typography.Text>
+          <span>
+            <CloseCircleFilled style={{ color: '#cf1322' }} /> {t(m.failure)}
+          </span>
         ),
     },
   ];
@@ -342,7 +346,11 @@ export default function AuditPage() {
             pagination={false}
             scroll={{ x: 1200, y: 'calc(100vh - 420px)' }}
             tableLayout="fixed"
-            locale={{ emptyText: <Empty description={t(m.empty)} /> }}
+            locale={{
+              emptyText: (
+                <Empty description={<Typography.Text type="secondary">{t(m.empty)}</Typography.Text>} />
+              ),
+            }}
             onRow={(r) => ({
               onClick: () => setOpen(r),
               onKeyDown: (e) => {

@@ -54,7 +54,7 @@ export function EntryDrawer({
                 key: 'outcome',
                 label: t(m.outcome),
                 children: (
-                  <Tag color={entry.outcome === 'success' ? 'green' : 'red'}>
+                  <Tag color={entry.outcome === 'success' ? undefined : 'red'}>
                     {entry.outcome === 'success' ? t(m.success) : t(m.failure)}
                   </Tag>
                 ),

@@ -41,16 +41,26 @@ export function VerifyCard({ categoryLabel }: { categoryLabel: (id: string) => s
         </Flex>
       ) : (
         <Flex vertical gap={6}>
-          <Typography.Text type={q.data.ok ? 'success' : 'danger'} strong role="status">
-            {q.data.ok ? <CheckCircleFilled /> : <CloseCircleFilled />}{' '}
+          <Typography.Text role="status">
+            {q.data.ok ? (
+              <CheckCircleFilled style={{ color: '#389e0d' }} />
+            ) : (
+              <CloseCircleFilled style={{ color: '#cf1322' }} />
+            )}{' '}
             {q.data.ok ? t(m.verifyOk, { n: formatNumber(q.data.checked, lang) }) : t(m.verifyBroken)}
           </Typography.Text>
           <Flex wrap gap={4}>
             {q.data.categories.map((c) => (
               <Tooltip key={c.category} title={t(m.checkedN, { n: formatNumber(c.checked, lang) })}>
                 <Tag
-                  color={c.brokenAtSeq === null ? 'success' : 'error'}
-                  icon={c.brokenAtSeq === null ? <CheckCircleFilled /> : <CloseCircleFilled />}
+                  color={c.brokenAtSeq === null ? undefined : 'red'}
+                  icon={
+                    c.brokenAtSeq === null ? (
+                      <CheckCircleFilled style={{ color: '#389e0d' }} />
+                    ) : (
+                      <CloseCircleFilled />
+                    )
+                  }
                 >
                   {categoryLabel(c.category)}
                   {c.brokenAtSeq !== null && ` · ${t(m.brokenAt, { seq: c.brokenAtSeq })}`}

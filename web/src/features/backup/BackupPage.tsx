@@ -165,9 +165,7 @@ export default function BackupPage() {
       width: 120,
       render: (_: unknown, b: Backup) =>
         b.status === 'success' ? (
-          <Tag color={b.verified ? 'green' : 'default'}>
-            {b.verified ? t(m.verifiedYes) : t(m.verifiedNo)}
-          </Tag>
+          <Tag color={b.verified ? 'blue' : 'default'}>{b.verified ? t(m.verifiedYes) : t(m.verifiedNo)}</Tag>
         ) : null,
     },
     {
@@ -236,6 +234,7 @@ export default function BackupPage() {
         <Descriptions
           size="small"
           column={3}
+          styles={{ label: { color: 'var(--ant-color-text-secondary)' } }}
           items={[
             {
               key: 'last',
@@ -287,7 +286,7 @@ export default function BackupPage() {
                     columns={columns}
                     pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
                     scroll={{ x: 1150 }}
-                    locale={{ emptyText: t(m.empty) }}
+                    locale={{ emptyText: <Typography.Text type="secondary">{t(m.empty)}</Typography.Text> }}
                   />
                 </>
               ),

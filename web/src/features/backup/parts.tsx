@@ -1,4 +1,5 @@
 /** Pieces of the backups screen: durations, the policy form and the scheduler tables. */
+import { CheckCircleFilled } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -173,14 +174,22 @@ export function PolicyForm({ view, canWrite }: { view: PolicyView; canWrite: boo
 
 const outcomeTag: Record<string, { color: string; text: Text }> = {
   running: { color: 'processing', text: m.stRunning },
-  success: { color: 'success', text: m.stSuccess },
-  failure: { color: 'error', text: m.stFailure },
+  success: { color: 'default', text: m.stSuccess },
+  failure: { color: 'red', text: m.stFailure },
 };
 
 export function OutcomeTag({ outcome }: { outcome: string | null }) {
   const { t } = useI18n();
   const o = outcome ? outcomeTag[outcome] : undefined;
-  return o ? <Tag color={o.color}>{t(o.text)}</Tag> : null;
+  if (!o) return null;
+  return (
+    <Tag
+      color={o.color}
+      icon={outcome === 'success' ? <CheckCircleFilled style={{ color: '#389e0d' }} /> : undefined}
+    >
+      {t(o.text)}
+    </Tag>
+  );
 }
 
 export function JobsPanel() {
@@ -206,7 +215,7 @@ export function JobsPanel() {
         loading={jobs.isLoading}
         dataSource={jobs.data ?? []}
         pagination={false}
-        locale={{ emptyText: t(m.noJobs) }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t(m.noJobs)}</Typography.Text> }}
         columns={[
           {
             key: 'name',
@@ -218,7 +227,7 @@ export function JobsPanel() {
             title: t(m.status),
             width: 90,
             render: (_, j) => (
-              <Tag color={j.enabled ? 'green' : 'default'}>{j.enabled ? t(m.jobOn) : t(m.jobOff)}</Tag>
+              <Tag color={j.enabled ? 'blue' : 'default'}>{j.enabled ? t(m.jobOn) : t(m.jobOff)}</Tag>
             ),
           },
           { key: 'every', title: t(m.every), width: 110, render: (_, j) => duration(j.intervalMs) },
@@ -264,7 +273,7 @@ export function JobsPanel() {
         loading={runs.isLoading}
         dataSource={runs.data ?? []}
         pagination={{ pageSize: 10, showSizeChanger: false, hideOnSinglePage: true }}
-        locale={{ emptyText: t(m.noRuns) }}
+        locale={{ emptyText: <Typography.Text type="secondary">{t(m.noRuns)}</Typography.Text> }}
         columns={[
           { key: 'at', title: t(m.time), width: 170, render: (_, r) => formatDateTime(r.startedAt) },
           {

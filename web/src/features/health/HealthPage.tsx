@@ -3,7 +3,7 @@
  * System health (this node): current figures as cards and the last hour's samples as line charts
  * (requests/min, 5xx rate, event-loop lag, memory, database pool), refreshed every 10 s.
  */
-import { PauseCircleOutlined, PlayCircleOutlined } from '@ant-design/icons';
+import { CheckCircleFilled, PauseCircleOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Col, Flex, Row, Statistic, Tag, Typography } from 'antd';
 import type { EChartsCoreOption } from 'echarts/core';
@@ -40,7 +40,7 @@ function Figure({
   note?: ReactNode;
   status?: 'ok' | 'warn' | 'bad';
 }) {
-  const color = status === 'bad' ? '#cf1322' : status === 'warn' ? '#d46b08' : undefined;
+  const color = status === 'bad' ? '#a8071a' : status === 'warn' ? '#ad4e00' : undefined;
   return (
     <Card size="small" style={{ height: '100%' }}>
       <Statistic
@@ -231,8 +231,9 @@ export default function HealthPage() {
             value={
               lb ? (
                 <Tag
-                  color={
-                    lb.status === 'success' ? 'success' : lb.status === 'running' ? 'processing' : 'error'
+                  color={lb.status === 'success' ? 'default' : lb.status === 'running' ? 'blue' : 'red'}
+                  icon={
+                    lb.status === 'success' ? <CheckCircleFilled style={{ color: '#389e0d' }} /> : undefined
                   }
                   style={{ fontSize: 14, padding: '2px 8px' }}
                 >

@@ -125,7 +125,7 @@ export default function RolesPage() {
               <span>{lang === 'vi' ? row.vi : row.en}</span>
               {row.admin && (
                 <Tooltip title={t(m.adminHint)}>
-                  <Tag color="volcano" icon={<SafetyOutlined />} style={{ marginInlineEnd: 0 }}>
+                  <Tag icon={<SafetyOutlined style={{ color: '#d4380d' }} />} style={{ marginInlineEnd: 0 }}>
                     {t(m.adminTag)}
                   </Tag>
                 </Tooltip>
@@ -250,9 +250,13 @@ export default function RolesPage() {
           dataSource={rows}
           loading={roles.isLoading || perms.isLoading}
           pagination={false}
-          scroll={{ x: 300 + roleCount * 150, y: 'calc(100vh - 330px)' }}
+          scroll={{ x: 300 + roleCount * 150 }}
           sticky
-          locale={{ emptyText: <Empty description={t(m.noRoles)} /> }}
+          locale={{
+            emptyText: (
+              <Empty description={<Typography.Text type="secondary">{t(m.noRoles)}</Typography.Text>} />
+            ),
+          }}
           onRow={(row) =>
             row.kind === 'area' ? { style: { background: 'var(--ant-color-fill-quaternary)' } } : {}
           }
