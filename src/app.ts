@@ -6,12 +6,25 @@
 
 import { type ConsoleService, consoleRoutes, createConsoleService } from './console/index.ts';
 import { auditRoutes } from './core/audit/index.ts';
-import { type BackupService, createBackupService, systemRoutes } from './core/backup/index.ts';
+import { type BackupService, backupNotice, createBackupService, systemRoutes } from './core/backup/index.ts';
+import { type Bus, createBus } from './core/bus/index.ts';
+import { systemCtx } from './core/context.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
+import {
+  createNotificationService,
+  type NotificationService,
+  notificationRoutes,
+} from './core/notifications/index.ts';
 import type { Platform } from './core/platform.ts';
 import { createScheduler, type Scheduler } from './core/scheduler/index.ts';
-import { createIam, type Iam } from './iam/index.ts';
+import {
+  activeHoldersCovering,
+  autoLockNotice,
+  createIam,
+  credentialsStillValid,
+  type Iam,
+} from './iam/index.ts';
 import { createOrgService, type OrgService, orgRoutes } from './org/index.ts';
 import { createSearchService, type SearchService, searchRoutes } from './search/index.ts';
 
@@ -21,6 +34,8 @@ export interface Services {
   backup: BackupService;
   org: OrgService;
   iam: Iam;
+  bus: Bus;
+  notifications: NotificationService;
   console: ConsoleService;
   search: SearchService;
 }
@@ -32,9 +47,28 @@ export async function createServices(platform: Platform): Promise<Services> {
   const org = createOrgService(platform);
   const iam = createIam(platform, org);
   await iam.init();
+  const bus = createBus(platform);
+  // Listening before serving, so a notification made on another node right after start is not missed.
+  await bus.ready();
+  const notifications = createNotificationService(platform, bus, async (permission, unitId) =>
+    activeHoldersCovering(
+      platform.db,
+      permission,
+      unitId ? { id: unitId, ancestorIds: await unitAncestors(org, unitId) } : null,
+    ),
+  );
+  scheduler.register(notifications.pruneJob);
+  // Who hears of what: backups go to those who may see them, an automatic lock to the administrators of
+  // accounts whose scope covers the locked account's unit.
+  backup.onFinished(async (record) => {
+    await notifications.notifyHolders('backup.read', null, backupNotice(record));
+  });
+  iam.auth.onAutoLock(async (account) => {
+    await notifications.notifyHolders('iam.account.write', account.unitId, autoLockNotice(account));
+  });
   const consoleService = createConsoleService(platform, org, iam);
   const search = createSearchService({ org, iam });
-  return { scheduler, backup, org, iam, console: consoleService, search };
+  return { scheduler, backup, org, iam, bus, notifications, console: consoleService, search };
 }
 
 /** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
@@ -55,8 +89,37 @@ export async function createApp(
       await app.register(systemRoutes({ platform, scheduler: services.scheduler, backup: services.backup }), {
         prefix: '/api/system',
       });
+      await app.register(
+        notificationRoutes({
+          notifications: services.notifications,
+          stillAuthorised: (request) => credentialsStillValid(services.iam, request),
+        }),
+        { prefix: '/api/notifications' },
+      );
+      app.addHook('onClose', async () => {
+        services.notifications.close();
+        await services.bus.close();
+      });
       await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
       await app.register(searchRoutes(services.search), { prefix: '/api' });
     },
   });
+}
+
+/**
+ * The ancestors of a unit, nearest first, for scope checks of notification recipients. Read through
+ * the org service one level at a time: the tree is a handful of levels deep and this runs only when a
+ * notification concerns a unit (an org `ancestorIds` would make it one query).
+ */
+async function unitAncestors(org: OrgService, unitId: string): Promise<string[]> {
+  const ctx = systemCtx('notifications', ['org.read']);
+  const ancestors: string[] = [];
+  let next: string | null = unitId;
+  for (let level = 0; next !== null && level < 32; level++) {
+    const [unit] = await org.getUnits(ctx, [next]);
+    if (!unit) break;
+    if (unit.id !== unitId) ancestors.push(unit.id);
+    next = unit.parentId;
+  }
+  return ancestors;
 }

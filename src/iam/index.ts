@@ -4,6 +4,7 @@
  * gate on every route. Other modules use only what is exported here.
  */
 import rateLimit from '@fastify/rate-limit';
+import type { FastifyRequest } from 'fastify';
 import type { Ctx } from '../core/context.ts';
 import { AppError } from '../core/errors/index.ts';
 import { postgresRateLimitStore } from '../core/http/rate-limit-store.ts';
@@ -27,7 +28,9 @@ const ACCOUNT_READ: Permission = 'iam.account.read';
 
 export { SESSION_COOKIE } from './access/hook.ts';
 export type { AccountSearchHit, AccountService } from './accounts/service.ts';
-export type { AuthService, Preferences, Profile } from './auth/service.ts';
+export { activeHoldersCovering } from './accounts/store.ts';
+export { autoLockNotice } from './auth/notices.ts';
+export type { AuthService, AutoLockedAccount, Preferences, Profile } from './auth/service.ts';
 export {
   allPermissions,
   builtinRoles,
@@ -93,6 +96,25 @@ export function createIam(platform: Platform, units: UnitDirectory) {
 }
 
 export type Iam = ReturnType<typeof createIam>;
+
+/**
+ * Whether the credentials a long-lived request (the notification stream) came with still hold: the API
+ * token, or the session checked without counting as activity, so that an open stream neither outlives a
+ * logout, lock or expiry nor keeps an idle session alive (SEC-06).
+ */
+export async function credentialsStillValid(
+  iam: Pick<Iam, 'auth'>,
+  request: FastifyRequest,
+): Promise<boolean> {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) {
+    return iam.auth.resolveToken(header.slice(7).trim()).then(
+      () => true,
+      () => false,
+    );
+  }
+  return request.session ? iam.auth.sessionStillValid(request.session.sessionId) : false;
+}
 export {
   adminNetworkSetting,
   lockoutPolicySetting,

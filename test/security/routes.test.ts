@@ -48,6 +48,10 @@ const USER_LEVEL = new Set([
   'GET /api/org/units/{id}/next-code',
   'GET /api/org/codes/{code}',
   'GET /api/org/export',
+  // The caller's own notifications: no permission, and only their own rows (core/notifications tests).
+  'GET /api/notifications',
+  'POST /api/notifications/{id}/read',
+  'POST /api/notifications/read-all',
   // The global search: each module's results follow its own permission and the user's scope.
   'GET /api/search',
   // The user's own console preferences.

@@ -31,6 +31,8 @@ const PATH_KINDS: [RegExp, Kind][] = [
 /** Path parameters that name no row of a unit, and why. */
 const NOT_UNIT_BOUND: Record<string, string> = {
   '/api/iam/roles/{id}': 'roles are platform-wide definitions, not rows of a unit',
+  '/api/notifications/{id}/read':
+    "a notification belongs to its recipient account, not to a unit; another account's answers NOT_FOUND (core/notifications tests)",
 };
 /** Query parameters that filter by a row, by name. */
 const QUERY_KINDS: Record<string, Kind> = {

@@ -12,6 +12,7 @@ export {
   type BackupTrailer,
   verifyBackupFile,
 } from './format.ts';
+export { BACKUP_PAGE, backupNotice } from './notices.ts';
 export {
   type BackupPolicy,
   BackupPolicyBody,

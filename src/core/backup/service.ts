@@ -82,6 +82,11 @@ export interface BackupService {
   backupNow(ctx: Ctx, options?: BackupOptions): Promise<BackupRecord>;
   /** Restores a file into this platform's database, which must be empty. */
   restore(file: string, options?: { ctx?: Ctx; onProgress?: ProgressFn }): Promise<RestoreResult>;
+  /**
+   * Calls `listener` when a backup of this service ends, successful or not (notifications), before its
+   * completion resolves; returns the function that stops it. A failing listener is logged and ignored.
+   */
+  onFinished(listener: (record: BackupRecord) => Promise<void> | void): () => void;
 }
 
 /**
@@ -91,6 +96,17 @@ export interface BackupService {
 export function createBackupService(platform: Platform, scheduler?: Scheduler): BackupService {
   const leases = scheduler ?? new Scheduler(platform);
   const getPolicy = () => platform.settings.get(backupPolicySetting);
+  const listeners = new Set<(record: BackupRecord) => Promise<void> | void>();
+  const announce = async (record: BackupRecord): Promise<BackupRecord> => {
+    for (const listener of listeners) {
+      try {
+        await listener(record);
+      } catch (err) {
+        platform.log.error({ err, backupId: record.id }, 'a backup listener failed');
+      }
+    }
+    return record;
+  };
 
   const job: JobDefinition = {
     name: BACKUP_JOB,
@@ -100,7 +116,7 @@ export function createBackupService(platform: Platform, scheduler?: Scheduler): 
       const policy = await getPolicy();
       if (!policy.enabled) return 'automatic backups are disabled by the policy';
       const record = await beginBackup(platform, ctx, 'scheduled');
-      const done = await completeBackup(platform, ctx, record, policy, { signal });
+      const done = await announce(await completeBackup(platform, ctx, record, policy, { signal }));
       if (done.status !== 'success') throw new AppError('BACKUP_FAILED', { reason: done.message ?? '?' });
       return `${basename(done.file)}: ${done.rowCount} rows, ${done.sizeBytes} bytes${done.verified ? ', verified' : ''}`;
     },
@@ -121,7 +137,9 @@ export function createBackupService(platform: Platform, scheduler?: Scheduler): 
       const done = completeBackup(platform, ctx, record, policy, {
         onProgress: options.onProgress,
         signal: lease.signal,
-      }).finally(() => lease.release());
+      })
+        .then(announce)
+        .finally(() => lease.release());
       return { record, done };
     } catch (err) {
       await lease.release();
@@ -161,6 +179,10 @@ export function createBackupService(platform: Platform, scheduler?: Scheduler): 
       return record;
     },
     restore: (file, options = {}) => restoreBackup(platform, file, options),
+    onFinished(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }
 

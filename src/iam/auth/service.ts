@@ -70,6 +70,17 @@ export interface Profile extends Preferences {
   passwordExpiresAt: Date | null;
 }
 
+/** An account the lockout policy has just locked, as told to `onAutoLock` listeners. */
+export interface AutoLockedAccount {
+  id: string;
+  username: string;
+  fullName: string;
+  unitId: string | null;
+  /** Failed logins counted in the window. */
+  failures: number;
+  windowMinutes: number;
+}
+
 export interface ResolvedSession {
   actor: Actor;
   sessionId: string;
@@ -104,6 +115,7 @@ export function createAuthService(
   const { db } = platform;
   const now = () => platform.now();
   const cache = new Map<string, CachedSession>();
+  const autoLockListeners = new Set<(account: AutoLockedAccount) => Promise<void> | void>();
 
   function totpFor(secretBase32: string, label: string) {
     return new TOTP({
@@ -183,6 +195,14 @@ export function createAuthService(
             });
           });
           forgetAccount(account.id);
+          await announceAutoLock({
+            id: account.id,
+            username,
+            fullName: account.fullName,
+            unitId: account.unitId,
+            failures: count,
+            windowMinutes: policy.windowMinutes,
+          });
         }
         await loginFailed(ctx, username, account, 'locked now');
         throw new AppError('IAM_ACCOUNT_LOCKED', { limit: policy.maxFailures });
@@ -241,6 +261,17 @@ export function createAuthService(
       );
     });
     return { sessionToken, csrfToken };
+  }
+
+  /** Tells the listeners (notifications) of an automatic lock; their failure never undoes or hides the lock. */
+  async function announceAutoLock(account: AutoLockedAccount): Promise<void> {
+    for (const listener of autoLockListeners) {
+      try {
+        await listener(account);
+      } catch (err) {
+        platform.log.error({ err, accountId: account.id }, 'an automatic-lock listener failed');
+      }
+    }
   }
 
   /** Drops the cached sessions of an account (password change on this node). */
@@ -328,6 +359,28 @@ export function createAuthService(
      * node ends them at the next request rather than up to SESSION_CACHE_MS later.
      */
     forgetAccount,
+
+    /** Calls `listener` after the lockout policy locks an account; returns the function that stops it. */
+    onAutoLock(listener: (account: AutoLockedAccount) => Promise<void> | void): () => void {
+      autoLockListeners.add(listener);
+      return () => autoLockListeners.delete(listener);
+    },
+
+    /**
+     * Whether a session still holds (not revoked, account active, full stage, neither idle nor too old)
+     * without touching it: a long-lived request such as the notification stream must not keep an idle
+     * session alive (SEC-06), so it re-checks with this instead of `resolveSession`.
+     */
+    async sessionStillValid(sessionId: string): Promise<boolean> {
+      const p = await loadSessionPrincipal(db, sessionId);
+      if (!p || p.revokedAt || p.status !== 'active' || p.stage !== 'full') return false;
+      const policy = await policies.session();
+      const t = now().getTime();
+      return (
+        t - p.lastSeenAt.getTime() <= policy.idleTimeoutMinutes * 60_000 &&
+        t - p.createdAt.getTime() <= policy.absoluteHours * 3_600_000
+      );
+    },
 
     /** Logs in with username and password; returns a session, possibly limited to a TOTP or password step. */
     async login(
