@@ -9,6 +9,7 @@ import { auditRoutes } from './core/audit/index.ts';
 import { type BackupService, backupNotice, createBackupService, systemRoutes } from './core/backup/index.ts';
 import { type Bus, createBus } from './core/bus/index.ts';
 import { systemCtx } from './core/context.ts';
+import { HealthSampler, healthRoutes } from './core/health/index.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
 import {
@@ -66,9 +67,9 @@ export async function createServices(platform: Platform): Promise<Services> {
   iam.auth.onAutoLock(async (account) => {
     await notifications.notifyHolders('iam.account.write', account.unitId, autoLockNotice(account));
   });
-  const consoleService = createConsoleService(platform, org, iam);
   const search = createSearchService({ org, iam });
-  return { scheduler, backup, org, iam, bus, notifications, console: consoleService, search };
+  const consoleService = createConsoleService(platform, org, iam);
+  return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService };
 }
 
 /** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
@@ -79,7 +80,7 @@ export async function createApp(
 ): Promise<App> {
   return buildServer(platform, {
     consoleDir: options.consoleDir,
-    register: async (app) => {
+    register: async (app, { metrics }) => {
       await services.iam.register(app);
       await app.register(orgRoutes(services.org), { prefix: '/api/org' });
       await app.register(
@@ -89,6 +90,25 @@ export async function createApp(
       await app.register(systemRoutes({ platform, scheduler: services.scheduler, backup: services.backup }), {
         prefix: '/api/system',
       });
+      const sampler = new HealthSampler({
+        now: () => platform.now(),
+        accessLog: platform.accessLog,
+        database: platform.database,
+        metrics,
+        log: platform.log,
+      });
+      sampler.start();
+      await app.register(
+        healthRoutes({
+          platform,
+          sampler,
+          scheduler: services.scheduler,
+          backup: services.backup,
+          bus: services.bus,
+          streams: () => services.notifications.streams,
+        }),
+        { prefix: '/api/system' },
+      );
       await app.register(
         notificationRoutes({
           notifications: services.notifications,
@@ -97,11 +117,12 @@ export async function createApp(
         { prefix: '/api/notifications' },
       );
       app.addHook('onClose', async () => {
+        sampler.stop();
         services.notifications.close();
         await services.bus.close();
       });
-      await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
       await app.register(searchRoutes(services.search), { prefix: '/api' });
+      await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
     },
   });
 }

@@ -13,6 +13,7 @@ import { isAppError } from './core/errors/index.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './core/http/console.ts';
 import { createLogger } from './core/log/logger.ts';
 import { type Platform, startPlatform, stopPlatform } from './core/platform.ts';
+import { DEMO_GROUP, fillDemoProvince } from './demo/index.ts';
 
 const program = new Command('tinhso').description('Tỉnh Số: nền tảng chính quyền số cấp tỉnh');
 
@@ -201,6 +202,48 @@ program
       }
       process.stdout.write(result.ok ? 'Nhật ký toàn vẹn.\n' : 'Nhật ký đã bị thay đổi!\n');
       process.exitCode = result.ok ? 0 : 3;
+    });
+  });
+
+program
+  .command('demo')
+  .description(
+    'Tạo một tỉnh mô phỏng (đơn vị, tài khoản) cho người dùng thử, trên cơ sở dữ liệu chưa có đơn vị',
+  )
+  .option('--code <code>', 'Mã định danh cấp 1 của tỉnh mô phỏng (QCVN 102:2016)', DEMO_GROUP)
+  .action(async (opts: { code: string }) => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      const bar = progressBar('Dữ liệu mẫu');
+      const result = await fillDemoProvince(services, {
+        group: opts.code,
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.stop();
+      const rows = [
+        ['Tên đăng nhập', 'Vai trò', 'Phạm vi', 'Đơn vị', 'Mật khẩu dùng một lần'],
+        ...result.accounts.map((a) => [
+          a.username,
+          a.role,
+          a.scope,
+          a.unitName,
+          a.oneTimePassword ?? '(đã có từ trước, không đổi)',
+        ]),
+      ];
+      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => [...r[i]!].length)));
+      const line = (r: string[]) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ')}`.trimEnd();
+      process.stdout.write(
+        [
+          `Đã tạo tỉnh mô phỏng ${result.root.name} (${result.root.code}): ${result.units} đơn vị, ${result.accounts.length} tài khoản.`,
+          '',
+          'Tài khoản dùng thử (mật khẩu chỉ hiển thị MỘT lần, phải đổi khi đăng nhập lần đầu):',
+          '',
+          line(rows[0]!),
+          line(widths.map((w) => '-'.repeat(w))),
+          ...rows.slice(1).map(line),
+          '',
+        ].join('\n'),
+      );
     });
   });
 

@@ -5,6 +5,7 @@
  */
 import { coreErrors } from './core/errors/core-errors.ts';
 import type { ErrorSpec } from './core/errors/define.ts';
+import { demoErrors } from './demo/errors.ts';
 import { iamErrors } from './iam/errors.ts';
 import { orgErrors } from './org/errors.ts';
 import { searchErrors } from './search/errors.ts';
@@ -14,6 +15,7 @@ export const catalogue = {
   ...orgErrors,
   ...iamErrors,
   ...searchErrors,
+  ...demoErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every error code a user or client can receive. */

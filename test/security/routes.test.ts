@@ -56,6 +56,8 @@ const USER_LEVEL = new Set([
   'GET /api/search',
   // The user's own console preferences.
   'PATCH /api/iam/auth/me/preferences',
+  // The home page's figures (org.read; the account count and activity follow their own permissions).
+  'GET /api/console/summary',
 ]);
 
 /** Query parameters an operation requires, for the walks that call every operation with a valid request. */

@@ -19,7 +19,7 @@ import { AppError } from '../errors/index.ts';
 import type { Platform } from '../platform.ts';
 import { isLoopback } from './client-ip.ts';
 import { registerConsole } from './console.ts';
-import { createMetrics } from './metrics.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { tlsOptions } from './tls.ts';
 import type { App } from './types.ts';
@@ -27,8 +27,8 @@ import type { App } from './types.ts';
 const REQUEST_ID = /^[\w\-=.]{1,100}$/;
 
 export interface BuildServerOptions {
-  /** Registers the modules' routes and hooks. */
-  register?: (app: App) => Promise<void>;
+  /** Registers the modules' routes and hooks; `server.metrics` is the server's own request metrics. */
+  register?: (app: App, server: { metrics: Metrics }) => Promise<void>;
   /** Version string shown in OpenAPI. */
   version?: string;
   /** Folder of the built web console to serve at `/` (none: API only). */
@@ -259,7 +259,7 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     },
   );
 
-  if (options.register) await options.register(app);
+  if (options.register) await options.register(app, { metrics });
 
   app.addHook('preClose', async () => {
     shuttingDown = true;

@@ -1956,7 +1956,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/notifications/": {
+    "/api/notifications": {
         parameters: {
             query?: never;
             header?: never;
@@ -3541,7 +3541,7 @@ export interface paths {
                                 transport: string;
                             };
                             database: {
-                                kind: "pglite" | "postgres";
+                                kind: "embedded" | "postgres";
                                 pool: {
                                     idle: number;
                                     total: number;

@@ -23,7 +23,7 @@ export function NotificationBell() {
   const navigate = useNavigate();
   const list = useQuery({
     queryKey: KEY,
-    queryFn: () => call(api.GET('/api/notifications', { params: { query: { limit: 20 } } })),
+    queryFn: () => call(api.GET('/api/notifications', { params: { query: { limit: 20, unread: false } } })),
     refetchInterval: 5 * 60_000,
   });
   const readAll = useMutation({
@@ -54,7 +54,8 @@ export function NotificationBell() {
       });
       void queryClient.invalidateQueries({ queryKey: KEY });
     });
-    // The browser reconnects by itself after a network drop; a 401 ends the stream and the shell explains why.
+    // The browser reconnects by itself after a network drop; the server ends the stream when the session ends.
+    source.addEventListener('end', () => source.close());
     return () => source.close();
   }, [queryClient, notification, lang]);
 
