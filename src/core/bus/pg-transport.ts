@@ -80,6 +80,11 @@ export class PgListenTransport implements BusTransport {
     client.on('end', () => this.lost(client));
     try {
       await client.connect();
+      // The listener never keeps the process alive by itself: a server has its HTTP listener for that,
+      // and a one-shot command (tinhso admin …) must exit once its work is done.
+      (
+        client as unknown as { connection?: { stream?: { unref?: () => void } } }
+      ).connection?.stream?.unref?.();
       await client.query(`listen ${quoteIdent(channel)}`);
     } catch (err) {
       client.end().catch(() => {});
