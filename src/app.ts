@@ -8,7 +8,6 @@ import { type ConsoleService, consoleRoutes, createConsoleService } from './cons
 import { auditRoutes } from './core/audit/index.ts';
 import { type BackupService, backupNotice, createBackupService, systemRoutes } from './core/backup/index.ts';
 import { type Bus, createBus } from './core/bus/index.ts';
-import { systemCtx } from './core/context.ts';
 import { HealthSampler, healthRoutes } from './core/health/index.ts';
 import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
@@ -55,7 +54,7 @@ export async function createServices(platform: Platform): Promise<Services> {
     activeHoldersCovering(
       platform.db,
       permission,
-      unitId ? { id: unitId, ancestorIds: await unitAncestors(org, unitId) } : null,
+      unitId ? { id: unitId, ancestorIds: await org.ancestorIds(unitId) } : null,
     ),
   );
   scheduler.register(notifications.pruneJob);
@@ -125,22 +124,4 @@ export async function createApp(
       await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
     },
   });
-}
-
-/**
- * The ancestors of a unit, nearest first, for scope checks of notification recipients. Read through
- * the org service one level at a time: the tree is a handful of levels deep and this runs only when a
- * notification concerns a unit (an org `ancestorIds` would make it one query).
- */
-async function unitAncestors(org: OrgService, unitId: string): Promise<string[]> {
-  const ctx = systemCtx('notifications', ['org.read']);
-  const ancestors: string[] = [];
-  let next: string | null = unitId;
-  for (let level = 0; next !== null && level < 32; level++) {
-    const [unit] = await org.getUnits(ctx, [next]);
-    if (!unit) break;
-    if (unit.id !== unitId) ancestors.push(unit.id);
-    next = unit.parentId;
-  }
-  return ancestors;
 }

@@ -317,3 +317,13 @@ describe('scope', () => {
     expect((await org.getUnit(systemCtx(), p.root.id)).id).toBe(p.root.id);
   });
 });
+
+describe('ancestorIds', () => {
+  it("lists a unit's ancestors nearest first, and nothing for an unknown or malformed id", async () => {
+    const p = await buildProvince(org);
+    expect(await org.ancestorIds(p.communeA.id)).toEqual([p.district.id, p.root.id]);
+    expect(await org.ancestorIds(p.root.id)).toEqual([]);
+    expect(await org.ancestorIds('00000000-0000-4000-8000-000000000000')).toEqual([]);
+    expect(await org.ancestorIds('not-a-uuid')).toEqual([]);
+  });
+});

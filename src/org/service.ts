@@ -169,6 +169,21 @@ export function createOrgService(platform: OrgPlatform) {
       return rows.map(toUnit);
     },
 
+    /**
+     * The ids of a unit's ancestors, nearest first, read from its materialised path (`/root/…/id/`) in one
+     * query; empty for an unknown unit. For platform-side checks (who covers this unit), not scoped.
+     */
+    async ancestorIds(unitId: string): Promise<string[]> {
+      if (!isUuid(unitId)) return [];
+      const row = await findUnit(db, unitId);
+      return row
+        ? row.path
+            .split('/')
+            .filter((id) => id && id !== unitId)
+            .reverse()
+        : [];
+    },
+
     /** Creates a unit under a parent in scope, with an explicit or the next free code. */
     async createUnit(ctx: Ctx, input: CreateUnitInput): Promise<OrgUnit> {
       requirePermission(ctx, 'org.write');

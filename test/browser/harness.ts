@@ -293,15 +293,7 @@ export function describeViolations(where: string, violations: AxeViolation[]): s
  * describeViolations line. A test fails on any violation not listed here, and on a listed one that no longer
  * occurs (remove it once fixed), so the list can only shrink.
  */
-export const KNOWN_VIOLATIONS: { line: string; owner: string }[] = [
-  // Ant Design's default link colour #1677ff on white is 4.1:1 (AA needs 4.5:1): the theme's colorLink.
-  { line: 'home: color-contrast (serious) li > a', owner: 'shell theme (web/src/app/theme.tsx colorLink)' },
-  // The setup checklist's <Progress type="circle"> has no aria-label.
-  {
-    line: 'home: aria-progressbar-name (serious) .ant-progress',
-    owner: 'web/src/features/home/HomePage.tsx',
-  },
-];
+export const KNOWN_VIOLATIONS: { line: string; owner: string }[] = [];
 
 /** Splits found violations into unexpected ones and those already reported. */
 export function unexpectedViolations(

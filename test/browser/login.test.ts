@@ -44,7 +44,8 @@ describeBrowser('console login in chromium', () => {
   beforeAll(async () => {
     [t, chromium] = await Promise.all([startBrowserApp(), launchChromium()]);
     browser = chromium.browser;
-  });
+    // The console may be rebuilt first (under a lock shared by both files): allow for it on two busy cores.
+  }, 180_000);
   afterAll(async () => {
     await chromium?.close();
     await t?.close();

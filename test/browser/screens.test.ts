@@ -64,7 +64,8 @@ describeBrowser('console screens in chromium', () => {
     const first = await newSession(['tech_admin'], 'phamvand');
     admin = { username: 'phamvand', password: first.password };
     await first.page.close();
-  });
+    // The console may be rebuilt first (under a lock shared by both files): allow for it on two busy cores.
+  }, 180_000);
 
   /** A fresh page logged in as the administrator. */
   async function adminPage(): Promise<Page> {

@@ -38,10 +38,11 @@ export function ChartCard({
       renderer: 'canvas',
     });
     chart.setOption({ backgroundColor: 'transparent', ...option });
-    const resize = () => chart.resize();
-    window.addEventListener('resize', resize);
+    // Follow the card's own width (grid columns, a collapsing menu), not only the window's.
+    const observer = new ResizeObserver(() => chart.resize());
+    observer.observe(ref.current);
     return () => {
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart.dispose();
     };
   }, [lib, option, theme, empty]);

@@ -40,6 +40,10 @@ export const shell = defineMessages({
     vi: 'Phiên làm việc sẽ hết hạn sau {seconds} giây nếu không có thao tác.',
     en: 'Your session will expire in {seconds} seconds without activity.',
   },
+  sessionIdleExpired: {
+    vi: 'Phiên làm việc đã hết hạn do không hoạt động quá {minutes} phút. Vui lòng đăng nhập lại.',
+    en: 'Your session expired after {minutes} minutes without activity. Please log in again.',
+  },
   stayLoggedIn: { vi: 'Tiếp tục làm việc', en: 'Stay logged in' },
   loginAgain: { vi: 'Đăng nhập lại', en: 'Log in again' },
   offline: {

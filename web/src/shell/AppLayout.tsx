@@ -52,7 +52,10 @@ export function AppLayout() {
   const navigate = useNavigate();
   const crumbs = useCurrentCrumbs();
   const features = useMemo(() => allowedFeatures(has), [has]);
-  const current = features.find((f) => location.pathname.startsWith(f.path));
+  // A whole path segment must match: /audit must not claim /audit-retention.
+  const current = features.find(
+    (f) => location.pathname === f.path || location.pathname.startsWith(`${f.path}/`),
+  );
   const isCollapsed = collapsed ?? !screens.xxl;
 
   const menuItems = useMemo(() => {

@@ -61,9 +61,7 @@ export function SessionGuard({ children }: { children: ReactNode }) {
         <p data-testid="session-ended-message">
           {ended
             ? `${ended.message_(lang)} (${ended.code})`
-            : lang === 'vi'
-              ? `Phiên làm việc đã hết hạn do không hoạt động quá ${session.me?.idleTimeoutMinutes} phút. Vui lòng đăng nhập lại.`
-              : `Your session expired after ${session.me?.idleTimeoutMinutes} minutes without activity. Please log in again.`}
+            : t(shell.sessionIdleExpired, { minutes: session.me?.idleTimeoutMinutes ?? 0 })}
         </p>
         <p>{t(shell.draftKept)}</p>
       </Modal>

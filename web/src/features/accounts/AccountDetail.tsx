@@ -43,6 +43,7 @@ import { unitMap, useUnitTree } from '../org/units';
 import { m } from './messages';
 import {
   type Account,
+  OK_GREEN,
   OneTimePasswordModal,
   StatusTag,
   scopes,
@@ -85,7 +86,7 @@ export function AccountDetail() {
           {a?.fullName}
           {a && <StatusTag status={a.status} />}
           {a?.totpEnabled && (
-            <Tag icon={<SafetyCertificateOutlined />} color="green">
+            <Tag icon={<SafetyCertificateOutlined />} color={OK_GREEN}>
               {t(m.totp)}
             </Tag>
           )}
@@ -534,7 +535,7 @@ function SecurityTab({ account, canWrite }: { account: Account; canWrite: boolea
             key: 'totp',
             label: t(m.totp),
             children: account.totpEnabled ? (
-              <Tag color="green" icon={<SafetyCertificateOutlined />}>
+              <Tag color={OK_GREEN} icon={<SafetyCertificateOutlined />}>
                 {t(m.totpOn)}
               </Tag>
             ) : (
@@ -699,7 +700,7 @@ function HistoryTab({ id, allowed }: { id: string; allowed: boolean }) {
             title: t(m.outcome),
             render: (_, e) =>
               e.outcome === 'success' ? (
-                <Tag color="green">{t(m.success)}</Tag>
+                <Tag color={OK_GREEN}>{t(m.success)}</Tag>
               ) : (
                 <Tag color="red">{t(m.failure)}</Tag>
               ),

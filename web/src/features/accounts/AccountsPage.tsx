@@ -18,6 +18,7 @@ import { CreateAccountModal } from './CreateAccount';
 import { m } from './messages';
 import {
   type Account,
+  OK_GREEN,
   OneTimePasswordModal,
   type Status,
   StatusTag,
@@ -119,7 +120,7 @@ function AccountList() {
       title: t(m.totp),
       render: (_, a) =>
         a.totpEnabled ? (
-          <Tag icon={<SafetyCertificateOutlined />} color="green">
+          <Tag icon={<SafetyCertificateOutlined />} color={OK_GREEN}>
             {t(m.totpOn)}
           </Tag>
         ) : (

@@ -12,8 +12,11 @@ export type Status = 'active' | 'locked' | 'disabled' | 'expired';
 export const statuses: Status[] = ['active', 'locked', 'disabled', 'expired'];
 export const scopes = ['own', 'subtree', 'all'] as const;
 
+// A solid dark green (white text, 6.9:1): Ant Design's light 'green' preset tag fails WCAG AA contrast.
+export const OK_GREEN = '#237804';
+
 const statusColour: Record<string, string> = {
-  active: 'green',
+  active: OK_GREEN,
   locked: 'orange',
   disabled: 'red',
   expired: 'default',

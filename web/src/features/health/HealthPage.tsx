@@ -278,42 +278,24 @@ export default function HealthPage() {
       </Row>
       {h && history.length === 0 && <Alert type="info" showIcon title={t(m.noHistory)} />}
       <Row gutter={[12, 12]}>
-        <Col xs={24} lg={12}>
-          <ChartCard
-            title={t(m.chartRpm)}
-            option={charts.rpm}
-            height={220}
-            loading={q.isLoading}
-            empty={!!h && !history.length}
-          />
-        </Col>
-        <Col xs={24} lg={12}>
-          <ChartCard
-            title={t(m.chartErrors)}
-            option={charts.errors}
-            height={220}
-            loading={q.isLoading}
-            empty={!!h && !history.length}
-          />
-        </Col>
-        <Col xs={24} lg={12}>
-          <ChartCard
-            title={t(m.chartLag)}
-            option={charts.lag}
-            height={220}
-            loading={q.isLoading}
-            empty={!!h && !history.length}
-          />
-        </Col>
-        <Col xs={24} lg={12}>
-          <ChartCard
-            title={t(m.chartMemory)}
-            option={charts.memory}
-            height={220}
-            loading={q.isLoading}
-            empty={!!h && !history.length}
-          />
-        </Col>
+        {(
+          [
+            [m.chartRpm, charts.rpm],
+            [m.chartErrors, charts.errors],
+            [m.chartLag, charts.lag],
+            [m.chartMemory, charts.memory],
+          ] as const
+        ).map(([title, option]) => (
+          <Col xs={24} lg={12} key={title.en}>
+            <ChartCard
+              title={t(title)}
+              option={option}
+              height={220}
+              loading={q.isLoading}
+              empty={!!h && !history.length}
+            />
+          </Col>
+        ))}
         {h?.database.pool && (
           <Col xs={24}>
             <ChartCard title={t(m.chartPool)} option={charts.pool} height={220} empty={!history.length} />

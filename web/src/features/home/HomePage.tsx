@@ -61,7 +61,14 @@ function SetupChecklist() {
   return (
     <Card
       title={t(homeText.setupTitle, { done, total: steps.length })}
-      extra={<Progress type="circle" size={36} percent={Math.round((done / steps.length) * 100)} />}
+      extra={
+        <Progress
+          type="circle"
+          size={36}
+          percent={Math.round((done / steps.length) * 100)}
+          aria-label={t(homeText.setupTitle, { done, total: steps.length })}
+        />
+      }
     >
       {done === steps.length ? (
         <Typography.Text type="success">{t(homeText.setupDone)}</Typography.Text>

@@ -34,6 +34,8 @@ export function UnitSelect({
   return (
     <TreeSelect
       id={id}
+      // Outside a Form.Item (a filter bar) nothing labels the input: its placeholder says what it is.
+      aria-label={id ? undefined : placeholder}
       style={{ width: '100%', ...style }}
       value={value ?? undefined}
       onChange={(v) => onChange?.(v as string | string[] | undefined)}
