@@ -25,6 +25,7 @@ import {
   credentialsStillValid,
   type Iam,
 } from './iam/index.ts';
+import { createLgsp, type Lgsp } from './lgsp/index.ts';
 import { createOrgService, type OrgService, orgRoutes } from './org/index.ts';
 import { createSearchService, type SearchService, searchRoutes } from './search/index.ts';
 
@@ -38,6 +39,7 @@ export interface Services {
   notifications: NotificationService;
   console: ConsoleService;
   search: SearchService;
+  lgsp: Lgsp;
 }
 
 /** Creates the services and runs their start-up work (built-in roles). The scheduler is not started. */
@@ -68,7 +70,8 @@ export async function createServices(platform: Platform): Promise<Services> {
   });
   const search = createSearchService({ org, iam });
   const consoleService = createConsoleService(platform, org, iam);
-  return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService };
+  const lgsp = createLgsp({ platform, org, bus, notifications, scheduler });
+  return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService, lgsp };
 }
 
 /** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
@@ -117,11 +120,13 @@ export async function createApp(
       );
       app.addHook('onClose', async () => {
         sampler.stop();
+        await services.lgsp.close();
         services.notifications.close();
         await services.bus.close();
       });
       await app.register(searchRoutes(services.search), { prefix: '/api' });
       await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
+      await services.lgsp.register(app);
     },
   });
 }

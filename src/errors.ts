@@ -7,6 +7,7 @@ import { coreErrors } from './core/errors/core-errors.ts';
 import type { ErrorSpec } from './core/errors/define.ts';
 import { demoErrors } from './demo/errors.ts';
 import { iamErrors } from './iam/errors.ts';
+import { lgspErrors } from './lgsp/errors.ts';
 import { orgErrors } from './org/errors.ts';
 import { searchErrors } from './search/errors.ts';
 
@@ -16,6 +17,7 @@ export const catalogue = {
   ...iamErrors,
   ...searchErrors,
   ...demoErrors,
+  ...lgspErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every error code a user or client can receive. */

@@ -23,6 +23,31 @@ export const permissions = {
     en: 'Set platform settings (province name)',
     admin: true,
   },
+  'lgsp.registry.read': {
+    vi: 'Xem đơn vị kết nối, ứng dụng, dịch vụ LGSP',
+    en: 'View LGSP connected units, applications and services',
+    admin: false,
+  },
+  'lgsp.registry.write': {
+    vi: 'Đăng ký ứng dụng, dịch vụ LGSP',
+    en: 'Register LGSP applications and services',
+    admin: true,
+  },
+  'lgsp.keys.write': {
+    vi: 'Cấp, đổi, thu hồi khóa truy xuất LGSP',
+    en: 'Issue, rotate and revoke LGSP access keys',
+    admin: true,
+  },
+  'lgsp.rights.write': {
+    vi: 'Cấp, thu hồi quyền truy xuất dịch vụ LGSP',
+    en: 'Grant and revoke LGSP access rights',
+    admin: true,
+  },
+  'lgsp.exchange.read': {
+    vi: 'Xem nhật ký trao đổi, thống kê LGSP',
+    en: 'View LGSP exchange records and statistics',
+    admin: false,
+  },
 } as const satisfies Record<string, { vi: string; en: string; admin: boolean }>;
 
 export type Permission = keyof typeof permissions;
@@ -49,6 +74,8 @@ export const builtinRoles = {
       'iam.account.read',
       'iam.account.write',
       'audit.read',
+      'lgsp.registry.read',
+      'lgsp.exchange.read',
     ] satisfies Permission[],
   },
   tech_admin: {

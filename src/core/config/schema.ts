@@ -105,6 +105,44 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    lgsp: Type.Object(
+      {
+        clockSkewSeconds: Type.Integer({
+          default: 300,
+          minimum: 5,
+          maximum: 3600,
+          description: 'Largest accepted difference between a signed request and this clock (LGSP-10)',
+        }),
+        sessionTtlSeconds: Type.Integer({
+          default: 300,
+          minimum: 30,
+          maximum: 86_400,
+          description: 'Lifetime of an access session key (Art. 10 step 2)',
+        }),
+        keyOverlapHours: Type.Integer({
+          default: 24,
+          minimum: 0,
+          maximum: 720,
+          description: 'How long a rotated secret keeps working beside the new one',
+        }),
+        gatewayMaxBodyBytes: Type.Integer({
+          default: 52_428_800,
+          minimum: 1024,
+          description: 'Largest request body the gateway forwards',
+        }),
+        probeIntervalSeconds: Type.Integer({
+          default: 30,
+          minimum: 1,
+          description: 'How often destinations are probed for online/offline (LGSP-15)',
+        }),
+        offlineNotifyAfterSeconds: Type.Integer({
+          default: 600,
+          minimum: 0,
+          description: 'Operators and the source unit are told when a destination stays offline this long',
+        }),
+      },
+      { default: {} },
+    ),
     nats: Type.Object({ url: Type.String({ default: '' }) }, { default: {} }),
     redis: Type.Object({ url: Type.String({ default: '' }) }, { default: {} }),
   },
