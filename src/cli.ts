@@ -7,8 +7,9 @@ import cliProgress from 'cli-progress';
 import { Command } from 'commander';
 import { createApp, createServices } from './app.ts';
 import { verifyChain } from './core/audit/index.ts';
-import { restoreBackup, runBackup } from './core/backup/index.ts';
+import { restoreBackup } from './core/backup/index.ts';
 import { type Config, loadConfig } from './core/config/index.ts';
+import { systemCtx } from './core/context.ts';
 import { isAppError } from './core/errors/index.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './core/http/console.ts';
 import { createLogger } from './core/log/logger.ts';
@@ -153,8 +154,11 @@ program
   .description('Sao lưu cơ sở dữ liệu và cấu hình vào một tệp đã kiểm tra')
   .action(async () => {
     await withPlatform(async (platform) => {
+      // Through the composed services, not a bare backup service: the backup then ends by the same
+      // listeners as a scheduled or console backup (the notification to the holders of backup.read).
+      const services = await createServices(platform);
       const bar = progressBar('Sao lưu');
-      const record = await runBackup(platform, {
+      const record = await services.backup.backupNow(systemCtx('cli'), {
         trigger: 'cli',
         onProgress: (done, total) => bar.update(done, total),
       });

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/core/db/index.ts';
 
 const run = promisify(execFile);
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'tinhso.js');
@@ -42,6 +43,19 @@ describe('tinhso command', () => {
     expect(backup.code).toBe(0);
     expect(backup.stdout).toContain('đã kiểm tra khôi phục: có');
     const [file] = readdirSync(join(dir, 'backups')).filter((f) => f.endsWith('.gz'));
+    // The command's backup ends like a console or scheduled one: the holders of backup.read are told.
+    const db = await openDatabase({ dataDir: dir });
+    try {
+      const notices = await db.rawTransaction((tx) =>
+        tx.query<{ username: string; kind: string }>(
+          `select a.username, n.kind from core_notifications n
+             join iam_accounts a on a.id = n.recipient_id where n.kind like 'backup.%'`,
+        ),
+      );
+      expect(notices).toEqual([{ username: 'quantri', kind: 'backup.completed' }]);
+    } finally {
+      await db.close();
+    }
 
     const target = mkdtempSync(join(tmpdir(), 'tinhso-cli-restore-'));
     const restored = await tinhso(target, 'restore', join(dir, 'backups', file!));

@@ -424,7 +424,8 @@ async function clearRuntimeState(db: Db, now: Date): Promise<void> {
 }
 
 /**
- * Runs one backup to its end for the CLI (`tinhso backup`), under the same lease as the servers' backups;
+ * Runs one backup to its end without the composed services (no listeners, so no notification: `tinhso
+ * backup` goes through the services instead), under the same lease as the servers' backups;
  * throws `BACKUP_FAILED` or `BACKUP_RUNNING`.
  */
 export function runBackup(
