@@ -3,8 +3,14 @@
  * Every LGSP error code, composed from the parts' own tables (registry, authentication, gateway).
  */
 import { authErrors } from './auth/errors.ts';
+import { availabilityErrors } from './availability/errors.ts';
 import { gatewayErrors } from './gateway/errors.ts';
 import { registryErrors } from './registry/errors.ts';
 
 /** The LGSP module's error codes, merged into the catalogue by src/errors.ts. */
-export const lgspErrors = { ...registryErrors, ...authErrors, ...gatewayErrors } as const;
+export const lgspErrors = {
+  ...registryErrors,
+  ...authErrors,
+  ...gatewayErrors,
+  ...availabilityErrors,
+} as const;
