@@ -11,6 +11,7 @@ import { isAppError } from '../errors/index.ts';
 import { buildServer } from '../http/server.ts';
 import type { App } from '../http/types.ts';
 import { NOTIFICATIONS_TOPIC, type NotificationInput, notificationRoutes } from './index.ts';
+import { MAX_STREAMS_PER_ACCOUNT } from './routes.ts';
 
 const notice = (title: string, extra: Partial<NotificationInput> = {}): NotificationInput => ({
   kind: 'test.notice',
@@ -367,6 +368,35 @@ describe('the stream of new notifications (Server-Sent Events)', () => {
     });
     for (const tab of tabs) await until(() => tab.events().length === 1);
     for (const tab of tabs) tab.close();
+  });
+
+  it(`keeps at most ${MAX_STREAMS_PER_ACCOUNT} streams per account: a new tab ends the oldest with end/superseded`, async () => {
+    const gina = await loginAs(t, { roles: ['user'] });
+    const before = t.services.notifications.streams;
+    const tabs: Stream[] = [];
+    for (let i = 0; i < MAX_STREAMS_PER_ACCOUNT; i++)
+      tabs.push(await openStream(base, { cookie: gina.headers.cookie }));
+    // Another account's streams do not count towards Gina's limit.
+    const other = await openStream(base, { cookie: bob.headers.cookie });
+    await until(() => t.services.notifications.streams === before + MAX_STREAMS_PER_ACCOUNT + 1);
+
+    const newest = await openStream(base, { cookie: gina.headers.cookie });
+    expect(newest.status).toBe(200);
+    await tabs[0]!.ended;
+    expect(tabs[0]!.blocks.at(-1)).toMatchObject({ event: 'end', data: '{"reason":"superseded"}' });
+    await until(() => t.services.notifications.streams === before + MAX_STREAMS_PER_ACCOUNT + 1);
+
+    // The open ones (the newest among them) still receive; the superseded one and Bob's do not get Gina's.
+    await t.services.notifications.notify(t.platform.db, {
+      recipients: [gina.accountId],
+      ...notice('nhiều thẻ'),
+    });
+    for (const tab of [...tabs.slice(1), newest]) await until(() => tab.events().length === 1);
+    expect(tabs[0]!.events()).toHaveLength(0);
+    expect(other.events()).toHaveLength(0);
+    expect(other.blocks.some((b) => b.event === 'end')).toBe(false);
+    for (const tab of [...tabs, newest, other]) tab.close();
+    await until(() => t.services.notifications.streams === before);
   });
 });
 

@@ -22,7 +22,19 @@ export interface NotificationRouteOptions {
   stillAuthorised?: (request: FastifyRequest) => Promise<boolean>;
   /** Period of the heartbeat comment (default 25 s: below the 30–60 s idle cut of common proxies). */
   heartbeatMs?: number;
+  /**
+   * Streams one account may hold open on this node (default 5). One more closes the account's OLDEST
+   * stream with `event: end` (reason `superseded`) rather than refusing the new one: a person with many
+   * tabs is looking at the tab just opened, and a refused EventSource never retries, so refusing would
+   * leave the tab in front of them without a bell while a forgotten one keeps its stream. The closed tab
+   * keeps its list (refreshed every few minutes) and does not reconnect, so two tabs never evict each
+   * other in turn.
+   */
+  maxStreamsPerAccount?: number;
 }
+
+/** Default of NotificationRouteOptions.maxStreamsPerAccount. */
+export const MAX_STREAMS_PER_ACCOUNT = 5;
 
 const DateTime = Type.String({ format: 'date-time' });
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -105,7 +117,10 @@ const RETRY_MS = 5000;
 export function notificationRoutes(options: NotificationRouteOptions): (app: App) => Promise<void> {
   const { notifications, stillAuthorised } = options;
   const heartbeatMs = options.heartbeatMs ?? 25_000;
+  const maxPerAccount = Math.max(1, options.maxStreamsPerAccount ?? MAX_STREAMS_PER_ACCOUNT);
   return async (app) => {
+    /** Each account's open streams on this node, oldest first: the function that supersedes each. */
+    const byAccount = new Map<string, (() => void)[]>();
     /**
      * Ends every open stream and waits until their connections are gone: the server cannot finish closing
      * while a response is still streaming.
@@ -174,6 +189,7 @@ export function notificationRoutes(options: NotificationRouteOptions): (app: App
       async (request, reply) => {
         const actor = request.ctx.actor;
         if (!(actor.kind === 'user' || actor.kind === 'token') || !actor.id) throw new AppError('NOT_FOUND');
+        const accountId = actor.id;
         const header = request.headers['last-event-id'];
         const resumeAfter =
           typeof header === 'string' && LAST_EVENT_ID.test(header) ? Number(header) : undefined;
@@ -184,14 +200,24 @@ export function notificationRoutes(options: NotificationRouteOptions): (app: App
           if (!ended) stream.write(chunk);
         };
         write(`retry: ${RETRY_MS}\n: connected\n\n`);
-        const unwatch = notifications.watch(actor.id, (n) => write(sseEvent(n)), resumeAfter);
+        const unwatch = notifications.watch(accountId, (n) => write(sseEvent(n)), resumeAfter);
         const gone = new Promise<void>((resolve) => reply.raw.once('close', resolve));
+        const supersede = () => {
+          write('event: end\ndata: {"reason":"superseded"}\n\n');
+          void end();
+        };
         const end = () => {
           if (!ended) {
             ended = true;
             clearInterval(heartbeat);
             unwatch();
             open.delete(end);
+            const mine = byAccount.get(accountId);
+            if (mine) {
+              const at = mine.indexOf(supersede);
+              if (at >= 0) mine.splice(at, 1);
+              if (mine.length === 0) byAccount.delete(accountId);
+            }
             stream.end();
           }
           // Bounded: a client that never acknowledges must not hold a shutdown up.
@@ -211,6 +237,11 @@ export function notificationRoutes(options: NotificationRouteOptions): (app: App
         }, heartbeatMs);
         heartbeat.unref();
         open.add(end);
+        const mine = byAccount.get(accountId) ?? [];
+        byAccount.set(accountId, mine);
+        mine.push(supersede);
+        // Over the limit: the oldest streams give way (each call removes itself from the list).
+        while (mine.length > maxPerAccount) mine[0]!();
         // The client went away (tab closed, network lost): stop watching at once.
         reply.raw.once('close', () => void end());
 
