@@ -122,6 +122,30 @@ describe('ordering', () => {
     );
   });
 
+  it('shows the first `limit` in Vietnamese order when more match than are shown, not the first in folded order', async () => {
+    const q = await buildProvince(t.services.org, systemCtx());
+    // Folded, "Ăn" is "an": SQL orders "ban an 01" … "ban an 11" before "ban an z", yet in Vietnamese
+    // a < ă, so "Ban An Z" comes before every "Ban Ăn …", though it is the last row in SQL order.
+    const names = [
+      ...Array.from({ length: 11 }, (_, i) => `Ban Ăn ${String(i + 1).padStart(2, '0')}`),
+      'Ban An Z',
+    ];
+    for (const name of names) await t.services.org.createUnit(systemCtx(), { parentId: q.root.id, name });
+    const titles = async (limit: number) =>
+      (await t.services.search.search(within(q), { q: 'ban an', limit })).items.map((i) => i.title);
+    expect(await titles(2)).toEqual(['Ban An Z', 'Ban Ăn 01']);
+    expect(await titles(1)).toEqual(['Ban An Z']);
+    // Past the first window (50 rows for a limit of 10): 60 more "Ban Ăn" rows, and one "Ban An" at the end
+    // of the folded order still comes first.
+    const r = await buildProvince(t.services.org, systemCtx());
+    for (let i = 0; i < 60; i++)
+      await t.services.org.createUnit(systemCtx(), { parentId: r.root.id, name: `Ban Ăn ${i}` });
+    await t.services.org.createUnit(systemCtx(), { parentId: r.root.id, name: 'Ban An Zê' });
+    const wide = await t.services.search.search(within(r), { q: 'ban an', limit: 10 });
+    expect(wide.items[0]!.title).toBe('Ban An Zê');
+    expect(wide.items).toHaveLength(10);
+  });
+
   it('returns at most `limit` results', async () => {
     const res = await search(provinceAdmin, 'uy ban', 2);
     expect((res.json() as { items: SearchItem[] }).items).toHaveLength(2);

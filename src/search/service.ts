@@ -38,8 +38,26 @@ export interface AccountSource {
   searchAccounts(ctx: Ctx, input: { q: string; limit?: number }): Promise<AccountSearchHit[]>;
 }
 
+/**
+ * Most rows read from one provider to order a rank in Vietnamese (the providers' own maximum, 100): a text
+ * matching more rows than this in one rank (say "ủy ban" over hundreds of communes) shows the first in
+ * Vietnamese order among the first SEARCH_WINDOW in folded order; the person types more words to narrow it.
+ */
+export const SEARCH_WINDOW = 100;
+
 interface Ranked extends SearchItem {
   rank: number;
+}
+
+/** Best first: rank, then Vietnamese collation of the title, then id (a stable order for equal titles). */
+function merge(found: Ranked[]): Ranked[] {
+  return found.sort(
+    (a, b) => a.rank - b.rank || viCollator.compare(a.title, b.title) || (a.id < b.id ? -1 : 1),
+  );
+}
+
+function strip({ rank: _rank, ...item }: Ranked): SearchItem {
+  return item;
 }
 
 /** Creates the search service over the modules' providers. */
@@ -89,12 +107,27 @@ export function createSearchService(sources: { org: UnitSource; iam: AccountSour
         throw new AppError('SEARCH_QUERY_INVALID', { max: MAX_QUERY_LENGTH });
       }
       const limit = Math.min(Math.max(Math.trunc(input.limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
-      // Each provider returns its best `limit` in SQL order (folded names: exact for the rank, close to
-      // Vietnamese order within it, which neither PGlite nor every PostgreSQL build can collate); the merge
-      // applies Vietnamese collation and keeps the best `limit` overall.
-      const found = (await Promise.all([units(ctx, q, limit), accounts(ctx, q, limit)])).flat();
-      found.sort((a, b) => a.rank - b.rank || viCollator.compare(a.title, b.title) || (a.id < b.id ? -1 : 1));
-      return { items: found.slice(0, limit).map(({ rank: _rank, ...item }) => item) };
+      const providers = [units, accounts];
+      // Each provider answers in SQL order: rank, then the FOLDED name (neither PGlite nor every PostgreSQL
+      // build can collate Vietnamese). Folding is not Vietnamese order within a rank ("Ăn B" folds before
+      // "An Z", yet a < ă), so the provider's first `limit` rows of a rank are not always its first `limit`
+      // in Vietnamese order. What is exact is a rank taken whole: the merge collates every row of the ranks
+      // it shows. A window of rows is therefore read, and read again larger (once, up to SEARCH_WINDOW) when
+      // the `limit`-th result's rank may continue beyond it.
+      let window = Math.min(Math.max(limit * 5, 50), SEARCH_WINDOW);
+      let answers = await Promise.all(providers.map((find) => find(ctx, q, window)));
+      for (;;) {
+        const top = merge(answers.flat()).slice(0, limit);
+        const cutRank = top.length < limit ? Number.POSITIVE_INFINITY : top.at(-1)!.rank;
+        // A provider is complete for this answer when it returned everything, or its window ends in a
+        // rank after the cut (then every row of the ranks shown is in hand).
+        const open = answers.map((rows) => rows.length >= window && (rows.at(-1)?.rank ?? 0) <= cutRank);
+        if (!open.includes(true) || window >= SEARCH_WINDOW) return { items: top.map(strip) };
+        window = SEARCH_WINDOW;
+        answers = await Promise.all(
+          providers.map((find, i) => (open[i] ? find(ctx, q, window) : Promise.resolve(answers[i]!))),
+        );
+      }
     },
   };
 }
