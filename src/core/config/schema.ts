@@ -135,6 +135,17 @@ export const ConfigSchema = Type.Object(
           minimum: 1,
           description: 'How often destinations are probed for online/offline (LGSP-15)',
         }),
+        defaultRateLimitPerMinute: Type.Integer({
+          default: 6000,
+          minimum: 1,
+          description: 'Requests per minute of an application without its own limit, across all nodes',
+        }),
+        exchangeRetentionDays: Type.Integer({
+          default: 365,
+          minimum: 1,
+          maximum: 36_500,
+          description: 'Days exchange records (LGSP-17/37) are kept before the daily job deletes them',
+        }),
         offlineNotifyAfterSeconds: Type.Integer({
           default: 600,
           minimum: 0,
