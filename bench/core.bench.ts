@@ -21,7 +21,13 @@ async function json(url: string, init: RequestInit = {}) {
   return { res, body: (await res.json()) as Record<string, unknown> };
 }
 
-async function runOne(label: string, env: Record<string, string>, port: number, barePort: number) {
+async function runOne(
+  label: string,
+  env: Record<string, string>,
+  port: number,
+  barePort: number,
+  bareDbUrl?: string,
+) {
   const dataDir = mkdtempSync(join(tmpdir(), `tinhso-bench-${label}-`));
   // BENCH_NODE_ARGS (e.g. --cpu-prof) goes to the server process, for profiling a run.
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
@@ -63,7 +69,12 @@ async function runOne(label: string, env: Record<string, string>, port: number, 
   writeFileSync(bodyFile, JSON.stringify(record.body));
   const bare = await startChild(
     tsx,
-    [join(import.meta.dirname, 'bare-server.ts'), String(barePort), bodyFile],
+    [
+      join(import.meta.dirname, 'bare-server.ts'),
+      String(barePort),
+      bodyFile,
+      ...(bareDbUrl ? [bareDbUrl, first.id] : []),
+    ],
     {},
     /ready/,
   );
@@ -73,6 +84,13 @@ async function runOne(label: string, env: Record<string, string>, port: number, 
     connections: CONNECTIONS,
     duration: DURATION,
   });
+  const bareDbRead = bareDbUrl
+    ? await load({
+        url: `http://127.0.0.1:${barePort}/record-db`,
+        connections: CONNECTIONS,
+        duration: DURATION,
+      })
+    : undefined;
   const read = await load({
     url: readUrl,
     connections: CONNECTIONS,
@@ -98,6 +116,9 @@ async function runOne(label: string, env: Record<string, string>, port: number, 
     read,
     bareRead,
     throughputRatio: Math.round((read.rps / bareRead.rps) * 1000) / 1000,
+    ...(bareDbRead
+      ? { bareDbRead, ratioToBareDb: Math.round((read.rps / bareDbRead.rps) * 1000) / 1000 }
+      : {}),
     addedP99Ms: read.p99 - bareRead.p99,
     login: loginLoad,
     accessLog: {
@@ -126,6 +147,7 @@ if (pgUrl && process.env.BENCH_ONLY !== 'pglite') {
       { DATABASE_URL: url.toString(), TINHSO_SECURITY_MASTER_KEY: randomBytes(32).toString('hex') },
       18082,
       18083,
+      url.toString(),
     );
   } finally {
     await admin.query(`drop schema ${schema} cascade`);
