@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../../../test/helpers/app.ts';
 import { buildProvince, type Province } from '../../org/testing.ts';
 import { systemCtx } from '../context.ts';
+import { auditAlone } from './service.ts';
 
 let t: TestApp;
 let p: Province;
@@ -117,6 +118,84 @@ describe('GET /api/audit/entries', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('GET /api/audit/stats', () => {
+  /** Writes entries at fixed past times, far from the ones the other tests make now. */
+  async function seed(entries: { at: string; category: 'org' | 'account'; unitId: string | null }[]) {
+    for (const e of entries)
+      await auditAlone(
+        t.platform.db,
+        systemCtx(),
+        {
+          category: e.category,
+          action: `test.stats.${e.category}`,
+          description: 'Bản ghi cho biểu đồ',
+          unitId: e.unitId,
+        },
+        new Date(e.at),
+      );
+  }
+  const stats = (who: LoggedIn, query: string) =>
+    t.app.inject({ method: 'GET', url: `/api/audit/stats?${query}`, headers: who.headers });
+
+  it('counts the entries of the period per category and day (Vietnam time) in one answer, in the reader’s scope', async () => {
+    await seed([
+      { at: '2020-03-01T02:00:00Z', category: 'org', unitId: p.finance.id },
+      { at: '2020-03-01T03:00:00Z', category: 'org', unitId: p.communeA.id },
+      // 18:30 UTC is 01:30 the next day in Vietnam.
+      { at: '2020-03-01T18:30:00Z', category: 'account', unitId: p.communeA.id },
+      { at: '2020-03-03T01:00:00Z', category: 'account', unitId: p.finance.id },
+      { at: '2020-03-03T01:00:00Z', category: 'org', unitId: null },
+      // Outside the period.
+      { at: '2020-04-15T01:00:00Z', category: 'org', unitId: p.finance.id },
+    ]);
+    const period = 'from=2020-02-29T17:00:00.000Z&to=2020-03-10T17:00:00.000Z';
+    const res = await stats(admin, period);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ bucket: 'day', total: 5, from: '2020-02-29T17:00:00.000Z' });
+    expect(body.series).toEqual([
+      { bucket: '2020-03-01', category: 'org', n: 2 },
+      { bucket: '2020-03-02', category: 'account', n: 1 },
+      { bucket: '2020-03-03', category: 'account', n: 1 },
+      { bucket: '2020-03-03', category: 'org', n: 1 },
+    ]);
+    expect(body.byCategory).toEqual([
+      { category: 'org', n: 3 },
+      { category: 'account', n: 2 },
+    ]);
+    // The other filters apply too.
+    const orgOnly = (await stats(admin, `${period}&category=org`)).json();
+    expect(orgOnly.byCategory).toEqual([{ category: 'org', n: 3 }]);
+
+    // A district reader counts only its subtree's entries (no finance, no unit-less entries).
+    const district = await loginAs(t, { roles: ['business_admin'], scope: 'subtree', unitId: p.district.id });
+    const scoped = (await stats(district, period)).json();
+    expect(scoped.byCategory).toEqual([
+      { category: 'account', n: 1 },
+      { category: 'org', n: 1 },
+    ]);
+  });
+
+  it('draws short periods by the hour and long ones by the month, and the last 30 days by default', async () => {
+    const hours = (await stats(admin, 'from=2020-03-01T00:00:00.000Z&to=2020-03-02T00:00:00.000Z')).json();
+    expect(hours.bucket).toBe('hour');
+    expect(hours.series).toContainEqual({ bucket: '2020-03-01T09:00', category: 'org', n: 1 });
+    const months = (await stats(admin, 'from=2020-01-01T00:00:00.000Z&to=2020-12-31T00:00:00.000Z')).json();
+    expect(months.bucket).toBe('month');
+    expect(months.series).toContainEqual({ bucket: '2020-04', category: 'org', n: 1 });
+    const recent = (await stats(admin, '')).json();
+    expect(recent.bucket).toBe('day');
+    expect(new Date(recent.to).getTime() - new Date(recent.from).getTime()).toBe(30 * 86_400_000);
+    expect(recent.series.some((r: { bucket: string }) => r.bucket.startsWith('2020'))).toBe(false);
+    expect(recent.total).toBeGreaterThan(0);
+  });
+
+  it('is refused to an ordinary user', async () => {
+    const user = await loginAs(t, { unitId: p.finance.id });
+    expect((await stats(user, '')).statusCode).toBe(403);
   });
 });
 

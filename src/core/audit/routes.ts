@@ -10,7 +10,15 @@ import type { App } from '../http/types.ts';
 import type { Platform } from '../platform.ts';
 import { formatDateTimeVn } from '../time/format.ts';
 import { auditCategories, auditCategoryNames, auditSeverities } from './categories.ts';
-import { type AuditFilter, type AuditRow, auditAlone, searchAudit, verifyChain } from './service.ts';
+import {
+  type AuditFilter,
+  type AuditRow,
+  auditAlone,
+  auditStats,
+  DEFAULT_STATS_DAYS,
+  searchAudit,
+  verifyChain,
+} from './service.ts';
 
 const tags = ['audit'];
 const EXPORT_LIMIT = 100_000;
@@ -138,6 +146,49 @@ export function auditRoutes(platform: Platform, visibleUnits: VisibleUnits) {
           items: rows.map(present),
           nextBeforeSeq: rows.length === limit ? rows[rows.length - 1]!.seq : null,
         };
+      },
+    );
+
+    app.get(
+      '/stats',
+      {
+        config: { permission: 'audit.read' },
+        schema: {
+          tags,
+          summary: `Số bản ghi theo nhóm nhật ký trong khoảng thời gian của bộ lọc (mặc định ${DEFAULT_STATS_DAYS} ngày gần nhất), theo giờ, ngày hoặc tháng`,
+          querystring: Filter,
+          response: {
+            200: Type.Object(
+              {
+                from: Type.String({ format: 'date-time' }),
+                to: Type.String({ format: 'date-time' }),
+                bucket: Type.Union([Type.Literal('hour'), Type.Literal('day'), Type.Literal('month')]),
+                series: Type.Array(
+                  Type.Object({
+                    bucket: Type.String({
+                      description:
+                        'Start of the bucket, Vietnam time: 2026-11-23T09:00, 2026-11-23 or 2026-11',
+                    }),
+                    category: Type.String(),
+                    n: Type.Integer(),
+                  }),
+                ),
+                byCategory: Type.Array(Type.Object({ category: Type.String(), n: Type.Integer() })),
+                total: Type.Integer(),
+              },
+              { additionalProperties: false },
+            ),
+          },
+        },
+      },
+      async (request) => {
+        const {
+          limit: _limit,
+          beforeSeq: _before,
+          ...filter
+        } = await filterOf(request.ctx, request.query, 1);
+        const stats = await auditStats(platform.db, filter, platform.now());
+        return { ...stats, from: stats.from.toISOString(), to: stats.to.toISOString() };
       },
     );
 

@@ -8,10 +8,12 @@ import type { Db } from '../db/index.ts';
 import { type AuditCategory, type AuditSeverity, auditCategories } from './categories.ts';
 import { entryHash, type HashedFields } from './chain.ts';
 import {
+  type AuditBucket,
   type AuditFilter,
   type AuditRow,
   appendChained,
   chainStart,
+  countByBucket,
   countByDay,
   deleteOlderThan,
   presentCategories,
@@ -173,6 +175,45 @@ export async function verifyChain(db: Db, onProgress?: (checked: number) => void
 /** Searches the log newest first. */
 export function searchAudit(db: Db, filter: AuditFilter): Promise<AuditRow[]> {
   return searchEntries(db, filter);
+}
+
+/** The longest period drawn hour by hour, and day by day; longer ones are drawn month by month. */
+const HOURLY_UP_TO_MS = 3 * 86_400_000;
+const DAILY_UP_TO_MS = 120 * 86_400_000;
+/** The period of the chart when the filter names none: the last 30 days. */
+export const DEFAULT_STATS_DAYS = 30;
+
+/** Entries of a filter per category and time bucket over its period, and per category in all. */
+export interface AuditStats {
+  from: Date;
+  to: Date;
+  bucket: AuditBucket;
+  series: { bucket: string; category: string; n: number }[];
+  byCategory: { category: string; n: number }[];
+  total: number;
+}
+
+/**
+ * Counts the entries a filter matches per category over its period (`from`/`to`; the last 30 days when
+ * missing), bucketed by hour, day or month so a chart has a readable number of bars. Set-based: one
+ * grouped query, whatever the number of entries.
+ */
+export async function auditStats(
+  db: Db,
+  filter: Omit<AuditFilter, 'limit' | 'beforeSeq'>,
+  now: Date = new Date(),
+): Promise<AuditStats> {
+  const to = filter.to ?? now;
+  const from = filter.from ?? new Date(to.getTime() - DEFAULT_STATS_DAYS * 86_400_000);
+  const span = to.getTime() - from.getTime();
+  const bucket: AuditBucket = span <= HOURLY_UP_TO_MS ? 'hour' : span <= DAILY_UP_TO_MS ? 'day' : 'month';
+  const series = await countByBucket(db, { ...filter, from, to }, bucket);
+  const totals = new Map<string, number>();
+  for (const r of series) totals.set(r.category, (totals.get(r.category) ?? 0) + r.n);
+  const byCategory = [...totals]
+    .map(([category, n]) => ({ category, n }))
+    .sort((a, b) => b.n - a.n || a.category.localeCompare(b.category));
+  return { from, to, bucket, series, byCategory, total: series.reduce((s, r) => s + r.n, 0) };
 }
 
 /** Entries per day and category since `from`, limited to `unitIds` when given (the reader's scope). */

@@ -156,6 +156,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/audit/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Số bản ghi theo nhóm nhật ký trong khoảng thời gian của bộ lọc (mặc định 30 ngày gần nhất), theo giờ, ngày hoặc tháng */
+        get: {
+            parameters: {
+                query?: {
+                    actorId?: string;
+                    category?: ("access" | "login" | "error" | "account" | "config" | "org" | "backup" | "lgsp" | "soc" | "ir" | "hrm")[];
+                    from?: string;
+                    outcome?: "success" | "failure";
+                    q?: string;
+                    severity?: ("info" | "notice" | "warning" | "error" | "critical")[];
+                    targetId?: string;
+                    targetType?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bucket: "hour" | "day" | "month";
+                            byCategory: {
+                                category: string;
+                                n: number;
+                            }[];
+                            /** Format: date-time */
+                            from: string;
+                            series: {
+                                /** @description Start of the bucket, Vietnam time: 2026-11-23T09:00, 2026-11-23 or 2026-11 */
+                                bucket: string;
+                                category: string;
+                                n: number;
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit/verify": {
         parameters: {
             query?: never;
@@ -1951,6 +2014,2362 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ứng dụng kết nối của các đơn vị trong phạm vi (tìm không dấu theo tên, mã) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                    kind?: "hmac" | "rsa";
+                    limit: number;
+                    offset: number;
+                    q?: string;
+                    status?: "active" | "suspended";
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                activeAccessKey: string | null;
+                                algorithms: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                                allowedNetworks: string[];
+                                code: string;
+                                contact: {
+                                    email: string | null;
+                                    name: string | null;
+                                    phone: string | null;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                name: string;
+                                quotaPerDay: number | null;
+                                rateLimitPerMinute: number | null;
+                                serviceCount: number;
+                                status: "active" | "suspended";
+                                statusReason: string | null;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Đăng ký ứng dụng kết nối của một đơn vị (LGSP-21) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Thuật toán ký được phép. Mặc định HMAC-SHA256 (hmac) hoặc RSA-PSS-SHA256, RSA-SHA256 (rsa). CẢNH BÁO: HMAC-SHA1 là thuật toán yếu, chỉ bật khi hệ thống cũ không ký được HMAC-SHA256 (WARNING: HMAC-SHA1 is weak; enable it only for legacy systems that cannot sign HMAC-SHA256). */
+                        algorithms?: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                        /** @description Mạng được phép gọi (IPv4/IPv6 hoặc CIDR, LGSP-32); rỗng = không giới hạn */
+                        allowedNetworks?: string[];
+                        /** @description Mã: 2–40 ký tự a-z, 0-9, - */
+                        code: string;
+                        contact?: {
+                            email?: string | null;
+                            name?: string | null;
+                            phone?: string | null;
+                        };
+                        description?: string | null;
+                        /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                        kind: "hmac" | "rsa";
+                        /** @description Tên ứng dụng */
+                        name: string;
+                        quotaPerDay?: number | null;
+                        rateLimitPerMinute?: number | null;
+                        /** Format: uuid */
+                        unitId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeAccessKey: string | null;
+                            algorithms: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                            allowedNetworks: string[];
+                            code: string;
+                            contact: {
+                                email: string | null;
+                                name: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            name: string;
+                            quotaPerDay: number | null;
+                            rateLimitPerMinute: number | null;
+                            serviceCount: number;
+                            status: "active" | "suspended";
+                            statusReason: string | null;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chi tiết ứng dụng kết nối */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeAccessKey: string | null;
+                            algorithms: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                            allowedNetworks: string[];
+                            code: string;
+                            contact: {
+                                email: string | null;
+                                name: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            name: string;
+                            quotaPerDay: number | null;
+                            rateLimitPerMinute: number | null;
+                            serviceCount: number;
+                            status: "active" | "suspended";
+                            statusReason: string | null;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Sửa ứng dụng: tên, mô tả, thuật toán, mạng được phép, giới hạn, liên hệ */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Thuật toán ký được phép. Mặc định HMAC-SHA256 (hmac) hoặc RSA-PSS-SHA256, RSA-SHA256 (rsa). CẢNH BÁO: HMAC-SHA1 là thuật toán yếu, chỉ bật khi hệ thống cũ không ký được HMAC-SHA256 (WARNING: HMAC-SHA1 is weak; enable it only for legacy systems that cannot sign HMAC-SHA256). */
+                        algorithms?: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                        /** @description Mạng được phép gọi (IPv4/IPv6 hoặc CIDR, LGSP-32); rỗng = không giới hạn */
+                        allowedNetworks?: string[];
+                        contact?: {
+                            email?: string | null;
+                            name?: string | null;
+                            phone?: string | null;
+                        };
+                        description?: string | null;
+                        /** @description Tên ứng dụng */
+                        name?: string;
+                        quotaPerDay?: number | null;
+                        rateLimitPerMinute?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeAccessKey: string | null;
+                            algorithms: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                            allowedNetworks: string[];
+                            code: string;
+                            contact: {
+                                email: string | null;
+                                name: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            name: string;
+                            quotaPerDay: number | null;
+                            rateLimitPerMinute: number | null;
+                            serviceCount: number;
+                            status: "active" | "suspended";
+                            statusReason: string | null;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/lgsp/applications/{id}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các khóa truy xuất của ứng dụng (không bao giờ có khóa bí mật) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKey: string;
+                            /** Format: uuid */
+                            applicationId: string;
+                            certificate: {
+                                /** Format: date-time */
+                                notAfter: string;
+                                /** Format: date-time */
+                                notBefore: string;
+                                serial: string;
+                                subject: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            keyBits: number | null;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            revokedAt: string | null;
+                            revokedReason: string | null;
+                            status: "active" | "rotated" | "revoked" | "expired";
+                            validUntil: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Cấp cặp khóa truy xuất / khóa bí mật (HMAC) lần đầu; khóa bí mật chỉ hiện một lần */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: {
+                                accessKey: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                certificate: {
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    serial: string;
+                                    subject: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                keyBits: number | null;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                status: "active" | "rotated" | "revoked" | "expired";
+                                validUntil: string | null;
+                            };
+                            replaced: {
+                                accessKey: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                certificate: {
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    serial: string;
+                                    subject: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                keyBits: number | null;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                status: "active" | "rotated" | "revoked" | "expired";
+                                validUntil: string | null;
+                            } | null;
+                            secretKey: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/applications/{id}/keys/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đổi cặp khóa (HMAC): khóa cũ còn dùng được trong thời gian chuyển tiếp rồi hết hạn */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Lý do */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: {
+                                accessKey: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                certificate: {
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    serial: string;
+                                    subject: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                keyBits: number | null;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                status: "active" | "rotated" | "revoked" | "expired";
+                                validUntil: string | null;
+                            };
+                            replaced: {
+                                accessKey: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                certificate: {
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    serial: string;
+                                    subject: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                keyBits: number | null;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                status: "active" | "rotated" | "revoked" | "expired";
+                                validUntil: string | null;
+                            } | null;
+                            secretKey: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/applications/{id}/public-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Đăng ký khóa công khai RSA hoặc chứng thư số X.509 (≥ 2048 bit, còn hiệu lực); cấp khóa truy xuất */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Khóa công khai RSA (PEM) hoặc chứng thư số X.509 (PEM), tối thiểu 2048 bit */
+                        pem: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            key: {
+                                accessKey: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                certificate: {
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    serial: string;
+                                    subject: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                keyBits: number | null;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                status: "active" | "rotated" | "revoked" | "expired";
+                                validUntil: string | null;
+                            };
+                            replaced: {
+                                accessKey: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                certificate: {
+                                    /** Format: date-time */
+                                    notAfter: string;
+                                    /** Format: date-time */
+                                    notBefore: string;
+                                    serial: string;
+                                    subject: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                keyBits: number | null;
+                                /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                                kind: "hmac" | "rsa";
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                status: "active" | "rotated" | "revoked" | "expired";
+                                validUntil: string | null;
+                            } | null;
+                            secretKey: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/applications/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cho ứng dụng hoạt động trở lại */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Lý do */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeAccessKey: string | null;
+                            algorithms: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                            allowedNetworks: string[];
+                            code: string;
+                            contact: {
+                                email: string | null;
+                                name: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            name: string;
+                            quotaPerDay: number | null;
+                            rateLimitPerMinute: number | null;
+                            serviceCount: number;
+                            status: "active" | "suspended";
+                            statusReason: string | null;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/applications/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tạm dừng ứng dụng (mọi lời gọi bị từ chối; khóa giữ nguyên) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Lý do */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            activeAccessKey: string | null;
+                            algorithms: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
+                            allowedNetworks: string[];
+                            code: string;
+                            contact: {
+                                email: string | null;
+                                name: string | null;
+                                phone: string | null;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            name: string;
+                            quotaPerDay: number | null;
+                            rateLimitPerMinute: number | null;
+                            serviceCount: number;
+                            status: "active" | "suspended";
+                            statusReason: string | null;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/auth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dịch vụ đích xác thực yêu cầu nhận được (Điều 10, bước 4-5; yêu cầu được ký bởi dịch vụ đích) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        request: {
+                            bodySha256: string;
+                            headers: {
+                                [key: string]: string;
+                            };
+                            method: string;
+                            path: string;
+                            query?: string;
+                            /** @description Địa chỉ của nguồn, nếu biết */
+                            remoteIp?: string;
+                        };
+                        sessionKey: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            /** @description Mã lỗi (docs/lgsp/signing.md) */
+                            code?: string;
+                            /** Format: date-time */
+                            expiresAt?: string;
+                            message?: string;
+                            operations?: string[];
+                            source?: {
+                                applicationCode: string;
+                                applicationName: string;
+                                unitCode: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/auth/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Xin khóa phiên truy xuất dịch vụ đích (Điều 10, bước 1-2; yêu cầu được ký bởi dịch vụ nguồn) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        operations?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE")[];
+                        /** @description Mã dịch vụ đích */
+                        service: string;
+                        /** @description Mã định danh đơn vị đích (QCVN 102:2016) */
+                        unitCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            destination: {
+                                gatewayPath: string;
+                                name: string;
+                                protocol: string;
+                                service: string;
+                                unitCode: string;
+                            };
+                            /** Format: date-time */
+                            expiresAt: string;
+                            operations: string[];
+                            sessionKey: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tình trạng trực tuyến/ngoại tuyến của các dịch vụ đích (bảng theo dõi, hỏi lại mỗi 10 giây) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            generatedAt: string;
+                            items: {
+                                cause: ("probe" | "traffic" | "registry") | null;
+                                detail: string | null;
+                                lastError: string | null;
+                                lastFailureAt: string | null;
+                                lastOkAt: string | null;
+                                /** @description The current outage was notified to operators and units */
+                                notified: boolean;
+                                online: boolean | null;
+                                serviceCode: string | null;
+                                serviceId: string;
+                                serviceName: string | null;
+                                since: string | null;
+                                state: "online" | "offline" | "unknown";
+                                unitCode: string | null;
+                                /** Format: uuid */
+                                unitId: string;
+                                unitName: string | null;
+                            }[];
+                            /** @description How often the console asks again */
+                            pollSeconds: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/availability/{serviceId}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch sử kết nối của một dịch vụ đích (mới nhất trước) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                    limit: number;
+                };
+                header?: never;
+                path: {
+                    serviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                cause: "probe" | "traffic" | "registry";
+                                detail: string | null;
+                                durationSeconds: number;
+                                id: number;
+                                online: boolean;
+                                /** Format: date-time */
+                                since: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                until: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            serviceId: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/availability/{serviceId}/probe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Kiểm tra kết nối một dịch vụ đích ngay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    serviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            durationMs: number;
+                            error: string | null;
+                            ok: boolean;
+                            serviceId: string;
+                            state: {
+                                cause: ("probe" | "traffic" | "registry") | null;
+                                detail: string | null;
+                                lastError: string | null;
+                                lastFailureAt: string | null;
+                                lastOkAt: string | null;
+                                /** @description The current outage was notified to operators and units */
+                                notified: boolean;
+                                online: boolean | null;
+                                serviceCode: string | null;
+                                serviceId: string;
+                                serviceName: string | null;
+                                since: string | null;
+                                state: "online" | "offline" | "unknown";
+                                unitCode: string | null;
+                                /** Format: uuid */
+                                unitId: string;
+                                unitName: string | null;
+                            };
+                            status: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/availability/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Thống kê số lần ngắt kết nối, thời gian ngừng kết nối và tỉ lệ trực tuyến theo đơn vị, dịch vụ */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First day (default: 30 days before to) */
+                    from?: string;
+                    /** @description Last day, inclusive (default: today) */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            services: {
+                                /** @description Offline periods that began in the period */
+                                disconnections: number;
+                                /** @description Time with a known state (online or offline) */
+                                observedMinutes: number;
+                                offlineMinutes: number;
+                                serviceCode: string | null;
+                                serviceId: string;
+                                serviceName: string | null;
+                                /** Format: uuid */
+                                unitId: string;
+                                uptimePercent: number | null;
+                            }[];
+                            to: string;
+                            units: {
+                                /** @description Offline periods that began in the period */
+                                disconnections: number;
+                                /** @description Time with a known state (online or offline) */
+                                observedMinutes: number;
+                                offlineMinutes: number;
+                                services: number;
+                                unitCode: string | null;
+                                /** Format: uuid */
+                                unitId: string;
+                                unitName: string | null;
+                                uptimePercent: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tra cứu đơn vị đích (LGSP-13): theo mã đơn vị (cả mã cũ), tên đơn vị, tên dịch vụ (không dấu), loại dữ liệu */
+        get: {
+            parameters: {
+                query: {
+                    /** @description Loại dữ liệu, vd "hộ tịch" */
+                    dataType?: string;
+                    limit: number;
+                    /** @description Mã đơn vị (kể cả mã cũ), tên đơn vị, tên dịch vụ; không dấu được */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                allowedMethods: string[];
+                                dataTypes: string[];
+                                description: string | null;
+                                gatewayPath: string;
+                                name: string;
+                                protocol: "rest-json" | "rest-xml" | "soap";
+                                providerApplicationCode: string;
+                                serviceCode: string;
+                                /** Format: uuid */
+                                serviceId: string;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            notes: string[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tổng hợp lỗi kết nối và trao đổi theo đơn vị (LGSP-37) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First day (YYYY-MM-DD, Vietnam time) */
+                    from: string;
+                    /** @description Last day, included */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                asDestination: number;
+                                asSource: number;
+                                errorCode: string;
+                                unitCode: string;
+                                unitId: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch sử trao đổi dữ liệu qua cổng kết nối (mới nhất trước) */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    destinationUnitId?: string;
+                    errorCode?: string;
+                    from?: string;
+                    limit: number;
+                    service?: string;
+                    sourceUnitId?: string;
+                    /** @description 2 = 2xx, 4 = 4xx… */
+                    statusClass?: number;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                destinationUnitCode: string;
+                                destinationUnitId: string | null;
+                                errorCode: string | null;
+                                id: string;
+                                latencyMs: number;
+                                method: string;
+                                mode: string;
+                                node: string;
+                                path: string;
+                                requestBytes: number;
+                                requestId: string;
+                                responseBytes: number;
+                                serviceCode: string;
+                                sourceApplicationCode: string | null;
+                                sourceUnitCode: string | null;
+                                sourceUnitId: string | null;
+                                status: number;
+                                /** Format: date-time */
+                                timeIn: string;
+                                /** Format: date-time */
+                                timeOut: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/exchanges/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xuất lịch sử trao đổi ra CSV hoặc XLSX */
+        get: {
+            parameters: {
+                query: {
+                    destinationUnitId?: string;
+                    errorCode?: string;
+                    format: "csv" | "xlsx";
+                    from?: string;
+                    service?: string;
+                    sourceUnitId?: string;
+                    /** @description 2 = 2xx, 4 = 4xx… */
+                    statusClass?: number;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/keys/{accessKey}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Thu hồi khóa truy xuất ngay lập tức (trên mọi máy chủ) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Khóa truy xuất (access key), công khai: lgsp_ + 20 ký tự base32 */
+                    accessKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Lý do */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessKey: string;
+                            /** Format: uuid */
+                            applicationId: string;
+                            certificate: {
+                                /** Format: date-time */
+                                notAfter: string;
+                                /** Format: date-time */
+                                notBefore: string;
+                                serial: string;
+                                subject: string;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            keyBits: number | null;
+                            /** @description hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký */
+                            kind: "hmac" | "rsa";
+                            revokedAt: string | null;
+                            revokedReason: string | null;
+                            status: "active" | "rotated" | "revoked" | "expired";
+                            validUntil: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch bảo trì LGSP: các đợt chưa kết thúc (kể cả đã hủy) và 20 đợt gần nhất đã qua */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: {
+                                cancelledAt: string | null;
+                                cancelReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                                title: string;
+                            }[];
+                            past: {
+                                cancelledAt: string | null;
+                                cancelReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Thông báo một đợt bảo trì; mọi tài khoản theo dõi LGSP được báo ngay và nhắc trước 1 giờ */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        endsAt: string;
+                        message?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/maintenance/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hủy một đợt bảo trì chưa kết thúc; những người đã được báo nhận thông báo hủy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/maintenance/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các đợt bảo trì sắp tới và đang diễn ra, cho hệ thống của đơn vị kết nối (không cần đăng nhập) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/rights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Quyền truy xuất: ứng dụng nào được gọi dịch vụ nào, thao tác nào */
+        get: {
+            parameters: {
+                query: {
+                    applicationId?: string;
+                    limit: number;
+                    offset: number;
+                    serviceId?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                application: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    unit: {
+                                        code: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                };
+                                /** Format: date-time */
+                                grantedAt: string;
+                                grantedBy: string;
+                                operations: string[];
+                                reason: string | null;
+                                service: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    unit: {
+                                        code: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/rights/{applicationId}/{serviceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Cấp hoặc đổi quyền của ứng dụng trên dịch vụ của đơn vị mình */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applicationId: string;
+                    serviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Thao tác được phép (tập con các phương thức của dịch vụ) */
+                        operations: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        /** @description Lý do */
+                        reason?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            application: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            grantedAt: string;
+                            grantedBy: string;
+                            operations: string[];
+                            reason: string | null;
+                            service: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Thu hồi quyền (cần lý do) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applicationId: string;
+                    serviceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Lý do */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/rights/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch sử cấp, đổi, thu hồi quyền (ai, khi nào, thay đổi gì, lý do) */
+        get: {
+            parameters: {
+                query: {
+                    applicationId?: string;
+                    limit: number;
+                    offset: number;
+                    serviceId?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                action: "grant" | "change" | "revoke";
+                                actorName: string;
+                                applicationCode: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                /** Format: date-time */
+                                at: string;
+                                id: number;
+                                operationsAfter: string[] | null;
+                                operationsBefore: string[] | null;
+                                reason: string | null;
+                                serviceCode: string;
+                                /** Format: uuid */
+                                serviceId: string;
+                                serviceName: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/rights/matrix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ma trận quyền: ứng dụng × dịch vụ với các thao tác, lọc theo đơn vị */
+        get: {
+            parameters: {
+                query?: {
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applications: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            cells: {
+                                /** Format: uuid */
+                                applicationId: string;
+                                operations: string[];
+                                /** Format: uuid */
+                                serviceId: string;
+                            }[];
+                            services: {
+                                allowedMethods: string[];
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            /** @description true khi có hơn 500 ứng dụng hoặc dịch vụ: thu hẹp theo đơn vị */
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dịch vụ do ứng dụng các đơn vị trong phạm vi cung cấp */
+        get: {
+            parameters: {
+                query: {
+                    active?: boolean;
+                    applicationId?: string;
+                    limit: number;
+                    offset: number;
+                    q?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                allowedMethods: string[];
+                                applicationCode: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                baseUrl: string;
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                dataTypes: string[];
+                                description: string | null;
+                                /** @description Đường dẫn qua cổng LGSP: /{mã đơn vị}/{mã dịch vụ} */
+                                gatewayPath: string;
+                                healthPath: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                protocol: "rest-json" | "rest-xml" | "soap";
+                                timeoutMs: number;
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Đăng ký dịch vụ (đơn vị đích) do một ứng dụng cung cấp */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        allowedMethods?: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        /** Format: uuid */
+                        applicationId: string;
+                        /** @description Địa chỉ gốc http(s) của dịch vụ */
+                        baseUrl: string;
+                        /** @description Mã: 2–40 ký tự a-z, 0-9, - */
+                        code: string;
+                        /** @description Loại dữ liệu: hộ tịch, văn bản… */
+                        dataTypes?: string[];
+                        description?: string | null;
+                        healthPath?: string | null;
+                        /** @description Tên dịch vụ */
+                        name: string;
+                        protocol: "rest-json" | "rest-xml" | "soap";
+                        /** @default 30000 */
+                        timeoutMs?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            allowedMethods: string[];
+                            applicationCode: string;
+                            /** Format: uuid */
+                            applicationId: string;
+                            baseUrl: string;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dataTypes: string[];
+                            description: string | null;
+                            /** @description Đường dẫn qua cổng LGSP: /{mã đơn vị}/{mã dịch vụ} */
+                            gatewayPath: string;
+                            healthPath: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            protocol: "rest-json" | "rest-xml" | "soap";
+                            timeoutMs: number;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chi tiết dịch vụ */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            allowedMethods: string[];
+                            applicationCode: string;
+                            /** Format: uuid */
+                            applicationId: string;
+                            baseUrl: string;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dataTypes: string[];
+                            description: string | null;
+                            /** @description Đường dẫn qua cổng LGSP: /{mã đơn vị}/{mã dịch vụ} */
+                            gatewayPath: string;
+                            healthPath: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            protocol: "rest-json" | "rest-xml" | "soap";
+                            timeoutMs: number;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Sửa dịch vụ; active=false ngừng dịch vụ */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        allowedMethods?: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
+                        baseUrl?: string;
+                        dataTypes?: string[];
+                        description?: string | null;
+                        healthPath?: string | null;
+                        /** @description Tên dịch vụ */
+                        name?: string;
+                        protocol?: "rest-json" | "rest-xml" | "soap";
+                        timeoutMs?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            allowedMethods: string[];
+                            applicationCode: string;
+                            /** Format: uuid */
+                            applicationId: string;
+                            baseUrl: string;
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dataTypes: string[];
+                            description: string | null;
+                            /** @description Đường dẫn qua cổng LGSP: /{mã đơn vị}/{mã dịch vụ} */
+                            gatewayPath: string;
+                            healthPath: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            protocol: "rest-json" | "rest-xml" | "soap";
+                            timeoutMs: number;
+                            unit: {
+                                code: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/lgsp/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Thống kê gửi/nhận theo đơn vị và ngày (LGSP-18) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description First day (YYYY-MM-DD, Vietnam time) */
+                    from: string;
+                    /** @description Last day, included */
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            items: {
+                                day: string;
+                                errors: number;
+                                p50Ms: number | null;
+                                p95Ms: number | null;
+                                received: number;
+                                sent: number;
+                                unitCode: string;
+                                unitId: string;
+                            }[];
+                            to: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Danh sách đơn vị kết nối (có ít nhất một ứng dụng), số ứng dụng, dịch vụ, khóa; kết nối từ khi nào */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                    offset: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                activeApplications: number;
+                                activeKeys: number;
+                                applications: number;
+                                /** Format: date-time */
+                                connectedSince: string;
+                                services: number;
+                                status: "active" | "closed";
+                                unit: {
+                                    code: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
