@@ -25,7 +25,7 @@ export const HEADERS = {
 } as const;
 
 /** SHA-256 of the empty string: the digest of a request without a body. */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+export const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 /** Lower-case hex SHA-256 of a body. */
 export function sha256Hex(data: string | Uint8Array): string {
