@@ -55,7 +55,10 @@ function bigBody(total: number, chunk = 64 * 1024) {
     let sent = 0;
     return new Readable({
       read() {
-        if (sent >= total) return this.push(null);
+        if (sent >= total) {
+          this.push(null);
+          return;
+        }
         const n = Math.min(chunk, total - sent);
         sent += n;
         this.push(piece.subarray(0, n));
