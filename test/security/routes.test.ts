@@ -26,6 +26,10 @@ const PUBLIC: Record<string, string> = {
     'an expired password blocks login, so it is changed with the old password instead of a session (SEC-03 e)',
   'GET /healthz': 'liveness probe of the load balancer; answers only {"status":"ok"}',
   'GET /readyz': 'readiness probe of the load balancer; answers only {"status":"ready"}',
+  'POST /api/lgsp/auth/sessions':
+    'Article 10 step 1: a source application authenticates by its request signature (X-Lgsp-*), not a session',
+  'POST /api/lgsp/auth/introspect':
+    'Article 10 step 4: a destination application authenticates by its request signature (X-Lgsp-*), not a session',
 };
 
 /** Operations an ordinary user (role `user`, permission org.read only) may call. */
@@ -641,7 +645,12 @@ describe('malformed requests (SEC-12)', () => {
 
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE on every operation that changes state', async () => {
     // The import route takes an 8 MiB file in base64 and has its own, larger limit.
-    const limits: Record<string, number> = { 'POST /api/org/import': 12 * 1024 * 1024 };
+    const limits: Record<string, number> = {
+      'POST /api/org/import': 12 * 1024 * 1024,
+      // The signed authentication routes hash their raw body and take at most 64 KB.
+      'POST /api/lgsp/auth/sessions': 65_536,
+      'POST /api/lgsp/auth/introspect': 65_536,
+    };
     const sizes = new Map<number, string>();
     for (const op of [...withBody(), ...ops.filter((o) => o.key in PUBLIC && o.changesState)]) {
       const limit = limits[op.key] ?? t.platform.config.http.bodyLimit;
