@@ -95,8 +95,13 @@ export interface RegistryLookup {
 /** A change in the registry that invalidates cached lookups. */
 export interface RegistryChange {
   readonly kind: 'key' | 'application' | 'service' | 'right';
-  /** The access key, application id or service id that changed. */
+  /**
+   * The access key, application id or service id that changed; for `right`, the application id (the
+   * service in `serviceId`). `*` means anything may have changed (this node missed messages): drop all.
+   */
   readonly id: string;
+  /** For `right`: the service whose right changed. */
+  readonly serviceId?: string;
 }
 
 /** The party a verified signature belongs to. */
