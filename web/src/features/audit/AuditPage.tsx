@@ -31,6 +31,7 @@ import { useTableFilters } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatNumber } from '../../lib/format';
+import { CategoryChart } from './CategoryChart';
 import { EntryDrawer } from './EntryDrawer';
 import { m, type Severity, severities } from './messages';
 import { VerifyCard } from './VerifyCard';
@@ -336,6 +337,7 @@ export default function AuditPage() {
               </Dropdown>
             </Space>
           </Flex>
+          <CategoryChart query={query} categoryLabel={catLabel} />
           {entries.error && <ProblemAlert error={entries.error} onRetry={() => void entries.refetch()} />}
           <Table<Entry>
             size="small"

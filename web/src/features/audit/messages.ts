@@ -45,6 +45,11 @@ export const m = defineMessages({
     en: 'Exports every entry matching the filters (up to 100,000); the export itself is logged.',
   },
   refresh: { vi: 'Làm mới', en: 'Refresh' },
+  chartTitle: {
+    vi: 'Số bản ghi theo nhóm trong khoảng thời gian',
+    en: 'Entries per category over the period',
+  },
+  chartTotal: { vi: '{n} bản ghi: {parts}', en: '{n} entries: {parts}' },
   verifyTitle: { vi: 'Tính toàn vẹn của nhật ký', en: 'Log integrity' },
   verifyNow: { vi: 'Kiểm tra ngay', en: 'Verify now' },
   verifying: { vi: 'Đang kiểm tra chuỗi băm…', en: 'Checking the hash chain…' },
