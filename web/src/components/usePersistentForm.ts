@@ -13,14 +13,14 @@ const PREFIX = 'tinhso.draft.';
 
 /**
  * Restores a saved draft into `form` once, and returns `onValuesChange` (pass it to <Form>) and `clear`
- * (call it after a successful save).
+ * (call it after a successful save). A null key keeps no draft (the hook is still called: React's rules).
  */
-export function usePersistentForm<T extends object>(key: string, form: FormInstance<T>) {
+export function usePersistentForm<T extends object>(key: string | null, form: FormInstance<T>) {
   const { message } = App.useApp();
   const { t } = useI18n();
   const restored = useRef(false);
   useEffect(() => {
-    if (restored.current) return;
+    if (restored.current || key === null) return;
     restored.current = true;
     const saved = sessionStorage.getItem(PREFIX + key);
     if (saved) {
@@ -30,10 +30,13 @@ export function usePersistentForm<T extends object>(key: string, form: FormInsta
   }, [form, key, message, t]);
   return {
     onValuesChange: (_: unknown, all: T) => {
+      if (key === null) return;
       // Passwords are never stored, even in a session-scoped draft.
       const safe = Object.fromEntries(Object.entries(all).filter(([k]) => !/password/i.test(k)));
       sessionStorage.setItem(PREFIX + key, JSON.stringify(safe));
     },
-    clear: () => sessionStorage.removeItem(PREFIX + key),
+    clear: () => {
+      if (key !== null) sessionStorage.removeItem(PREFIX + key);
+    },
   };
 }

@@ -1,11 +1,9 @@
 /** Account creation: username, name, email, unit, data scope, roles; answers with the one-time password. */
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Form, Input, Modal, Radio, Select } from 'antd';
-import { useState } from 'react';
+import { App, Form, Input, Radio, Select } from 'antd';
 import { api, call, type ResponseOf } from '../../api/client';
 import { useSession } from '../../auth/session';
-import { ProblemAlert } from '../../components/ProblemAlert';
-import { usePersistentForm } from '../../components/usePersistentForm';
+import { FormModal } from '../../components/FormModal';
 import { useI18n } from '../../i18n';
 import { UnitSelect } from '../org/UnitSelect';
 import { m } from './messages';
@@ -34,101 +32,76 @@ export function CreateAccountModal({
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const roles = useRoles();
-  const [form] = Form.useForm<Values>();
-  const draft = usePersistentForm<Values>('iam.account.new', form);
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-
   const submit = async (v: Values) => {
-    setSaving(true);
-    setError(null);
-    try {
-      const created = await call(
-        api.POST('/api/iam/accounts', {
-          body: {
-            username: v.username.trim(),
-            fullName: v.fullName.trim(),
-            ...(v.email?.trim() ? { email: v.email.trim() } : {}),
-            unitId: v.unitId ?? null,
-            scope: v.scope,
-            roles: v.roles ?? [],
-          },
-        }),
-      );
-      draft.clear();
-      await queryClient.invalidateQueries({ queryKey: ['iam.accounts'] });
-      message.success(t(m.created, { username: created.account.username }));
-      onCreated(created);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
+    const created = await call(
+      api.POST('/api/iam/accounts', {
+        body: {
+          username: v.username.trim(),
+          fullName: v.fullName.trim(),
+          ...(v.email?.trim() ? { email: v.email.trim() } : {}),
+          unitId: v.unitId ?? null,
+          scope: v.scope,
+          roles: v.roles ?? [],
+        },
+      }),
+    );
+    await queryClient.invalidateQueries({ queryKey: ['iam.accounts'] });
+    message.success(t(m.created, { username: created.account.username }));
+    onCreated(created);
   };
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal<Values>
       title={t(m.create)}
       okText={t(m.create)}
       cancelText={t(m.cancel)}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      draftKey="iam.account.new"
+      onSubmit={submit}
+      onClose={onClose}
+      initialValues={{ scope: 'own', roles: ['user'], unitId: me?.unitId ?? undefined }}
+      codeFields={{ IAM_USERNAME_TAKEN: 'username' }}
     >
-      {error ? <ProblemAlert error={error} /> : null}
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        style={{ marginTop: 12 }}
-        onFinish={submit}
-        onValuesChange={draft.onValuesChange}
-        initialValues={{ scope: 'own', roles: ['user'], unitId: me?.unitId ?? undefined }}
-      >
-        <div style={{ display: 'flex', gap: 12 }}>
-          <Form.Item
-            name="username"
-            label={t(m.username)}
-            extra={t(m.usernameHelp)}
-            style={{ flex: 1 }}
-            rules={[
-              { required: true, message: t(m.required) },
-              { pattern: /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,63}$/, message: t(m.invalidUsername) },
-            ]}
-          >
-            <Input autoFocus autoComplete="off" maxLength={64} />
-          </Form.Item>
-          <Form.Item
-            name="fullName"
-            label={t(m.fullName)}
-            style={{ flex: 1 }}
-            rules={[{ required: true, whitespace: true, message: t(m.required) }]}
-          >
-            <Input maxLength={200} />
-          </Form.Item>
-        </div>
-        <Form.Item name="email" label={t(m.email)} rules={[{ type: 'email', message: t(m.invalidEmail) }]}>
+      <div style={{ display: 'flex', gap: 12 }}>
+        <Form.Item
+          name="username"
+          label={t(m.username)}
+          extra={t(m.usernameHelp)}
+          style={{ flex: 1 }}
+          rules={[
+            { required: true, message: t(m.required) },
+            { pattern: /^[a-zA-Z0-9][a-zA-Z0-9._-]{2,63}$/, message: t(m.invalidUsername) },
+          ]}
+        >
+          <Input autoFocus autoComplete="off" maxLength={64} />
+        </Form.Item>
+        <Form.Item
+          name="fullName"
+          label={t(m.fullName)}
+          style={{ flex: 1 }}
+          rules={[{ required: true, whitespace: true, message: t(m.required) }]}
+        >
           <Input maxLength={200} />
         </Form.Item>
-        <Form.Item name="unitId" label={t(m.unit)}>
-          <UnitSelect placeholder={t(m.noUnit)} />
-        </Form.Item>
-        <Form.Item name="scope" label={t(m.scope)} extra={t(m.scopeHelp)}>
-          <Radio.Group options={scopes.map((s) => ({ value: s, label: t(m[`scope_${s}`]) }))} />
-        </Form.Item>
-        <Form.Item name="roles" label={t(m.roles)}>
-          <Select
-            mode="multiple"
-            loading={roles.isLoading}
-            options={(roles.data ?? []).map((r) => ({
-              value: r.id,
-              label: lang === 'en' ? r.nameEn : r.nameVi,
-            }))}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+      </div>
+      <Form.Item name="email" label={t(m.email)} rules={[{ type: 'email', message: t(m.invalidEmail) }]}>
+        <Input maxLength={200} />
+      </Form.Item>
+      <Form.Item name="unitId" label={t(m.unit)}>
+        <UnitSelect placeholder={t(m.noUnit)} />
+      </Form.Item>
+      <Form.Item name="scope" label={t(m.scope)} extra={t(m.scopeHelp)}>
+        <Radio.Group options={scopes.map((s) => ({ value: s, label: t(m[`scope_${s}`]) }))} />
+      </Form.Item>
+      <Form.Item name="roles" label={t(m.roles)}>
+        <Select
+          mode="multiple"
+          loading={roles.isLoading}
+          options={(roles.data ?? []).map((r) => ({
+            value: r.id,
+            label: lang === 'en' ? r.nameEn : r.nameVi,
+          }))}
+        />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,10 +1,9 @@
 /** Create or edit a unit in a modal; a new unit's code is proposed from its parent (next free code). */
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Form, Input, Modal, Select } from 'antd';
-import { useEffect, useState } from 'react';
+import { App, Form, Input, Select } from 'antd';
+import { useEffect } from 'react';
 import { api, call } from '../../api/client';
-import { ProblemAlert } from '../../components/ProblemAlert';
-import { usePersistentForm } from '../../components/usePersistentForm';
+import { FormModal } from '../../components/FormModal';
 import { useI18n } from '../../i18n';
 import { m } from './messages';
 import { UnitSelect } from './UnitSelect';
@@ -24,6 +23,14 @@ interface Values {
 
 const blank = (v: string | undefined) => (v?.trim() ? v.trim() : null);
 
+/** The server's codes that are about the unit code the person typed. */
+const codeFields = {
+  ORG_CODE_INVALID: 'code',
+  ORG_CODE_TAKEN: 'code',
+  ORG_CODE_PARENT_MISMATCH: 'code',
+  ORG_CODE_LEVEL_EXCEEDED: 'code',
+} as const;
+
 /** With `unit`: edit it; without: create one under `parentId`. */
 export function UnitFormModal({
   unit,
@@ -40,9 +47,6 @@ export function UnitFormModal({
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const draft = usePersistentForm<Values>(unit ? `org.unit.${unit.id}` : 'org.unit.new', form);
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
   const parent = Form.useWatch('parentId', form);
 
   // Propose the next free code under the chosen parent (only while creating).
@@ -60,122 +64,103 @@ export function UnitFormModal({
   }, [parent, unit, form]);
 
   const submit = async (v: Values) => {
-    setSaving(true);
-    setError(null);
-    try {
-      const contact = {
-        shortName: blank(v.shortName),
-        address: blank(v.address),
-        email: blank(v.email),
-        phone: blank(v.phone),
-        ...(v.decisionRef?.trim() ? { decisionRef: v.decisionRef.trim() } : {}),
-      };
-      const saved = unit
-        ? await call(
-            api.PATCH('/api/org/units/{id}', {
-              params: { path: { id: unit.id } },
-              body: { name: v.name.trim(), kind: v.kind, ...contact },
-            }),
-          )
-        : await call(
-            api.POST('/api/org/units', {
-              body: {
-                parentId: v.parentId ?? null,
-                name: v.name.trim(),
-                kind: v.kind,
-                ...(v.code?.trim() ? { code: v.code.trim() } : {}),
-                ...contact,
-              },
-            }),
-          );
-      draft.clear();
-      await queryClient.invalidateQueries({ queryKey: ['org'] });
-      message.success(unit ? t(m.saved) : t(m.created, { name: saved.name, code: saved.code }));
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setSaving(false);
-    }
+    const contact = {
+      shortName: blank(v.shortName),
+      address: blank(v.address),
+      email: blank(v.email),
+      phone: blank(v.phone),
+      ...(v.decisionRef?.trim() ? { decisionRef: v.decisionRef.trim() } : {}),
+    };
+    const saved = unit
+      ? await call(
+          api.PATCH('/api/org/units/{id}', {
+            params: { path: { id: unit.id } },
+            body: { name: v.name.trim(), kind: v.kind, ...contact },
+          }),
+        )
+      : await call(
+          api.POST('/api/org/units', {
+            body: {
+              parentId: v.parentId ?? null,
+              name: v.name.trim(),
+              kind: v.kind,
+              ...(v.code?.trim() ? { code: v.code.trim() } : {}),
+              ...contact,
+            },
+          }),
+        );
+    await queryClient.invalidateQueries({ queryKey: ['org'] });
+    message.success(unit ? t(m.saved) : t(m.created, { name: saved.name, code: saved.code }));
+    onSaved(saved);
   };
 
   return (
-    <Modal
-      open
-      width={640}
+    <FormModal<Values>
+      form={form}
       title={unit ? `${t(m.editTitle)}: ${unit.name}` : t(m.create)}
       okText={t(m.save)}
       cancelText={t(m.cancel)}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      draftKey={unit ? `org.unit.${unit.id}` : 'org.unit.new'}
+      onSubmit={submit}
+      onClose={onClose}
+      codeFields={codeFields}
+      initialValues={
+        unit
+          ? {
+              name: unit.name,
+              shortName: unit.shortName ?? undefined,
+              kind: unit.kind,
+              address: unit.address ?? undefined,
+              email: unit.email ?? undefined,
+              phone: unit.phone ?? undefined,
+            }
+          : { parentId: parentId ?? undefined, kind: 'department' }
+      }
     >
-      {error ? <ProblemAlert error={error} /> : null}
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        style={{ marginTop: 12 }}
-        onFinish={submit}
-        onValuesChange={draft.onValuesChange}
-        initialValues={
-          unit
-            ? {
-                name: unit.name,
-                shortName: unit.shortName ?? undefined,
-                kind: unit.kind,
-                address: unit.address ?? undefined,
-                email: unit.email ?? undefined,
-                phone: unit.phone ?? undefined,
-              }
-            : { parentId: parentId ?? undefined, kind: 'department' }
-        }
+      {!unit && (
+        <Form.Item name="parentId" label={t(m.parent)}>
+          <UnitSelect placeholder={t(m.parentNone)} />
+        </Form.Item>
+      )}
+      <Form.Item
+        name="name"
+        label={t(m.name)}
+        rules={[{ required: true, whitespace: true, message: t(m.required) }]}
       >
-        {!unit && (
-          <Form.Item name="parentId" label={t(m.parent)}>
-            <UnitSelect placeholder={t(m.parentNone)} />
-          </Form.Item>
-        )}
-        <Form.Item
-          name="name"
-          label={t(m.name)}
-          rules={[{ required: true, whitespace: true, message: t(m.required) }]}
-        >
-          <Input maxLength={255} autoFocus />
+        <Input maxLength={255} autoFocus />
+      </Form.Item>
+      <Flex2>
+        <Form.Item name="shortName" label={t(m.shortName)} style={{ flex: 1 }}>
+          <Input maxLength={100} />
         </Form.Item>
-        <Flex2>
-          <Form.Item name="shortName" label={t(m.shortName)} style={{ flex: 1 }}>
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="kind" label={t(m.kind)} style={{ flex: 1 }}>
-            <Select options={unitKinds.map((k) => ({ value: k, label: t(m[`kind_${k}`]) }))} />
-          </Form.Item>
-        </Flex2>
-        {unit ? (
-          <Form.Item label={t(m.code)}>
-            <Input value={unit.code} disabled />
-          </Form.Item>
-        ) : (
-          <Form.Item name="code" label={t(m.code)} extra={t(m.codeHelp)}>
-            <Input maxLength={40} style={{ fontFamily: 'monospace' }} />
-          </Form.Item>
-        )}
-        <Form.Item name="address" label={t(m.address)}>
-          <Input maxLength={500} />
+        <Form.Item name="kind" label={t(m.kind)} style={{ flex: 1 }}>
+          <Select options={unitKinds.map((k) => ({ value: k, label: t(m[`kind_${k}`]) }))} />
         </Form.Item>
-        <Flex2>
-          <Form.Item name="email" label={t(m.email)} style={{ flex: 1 }} rules={[{ type: 'email' }]}>
-            <Input maxLength={254} />
-          </Form.Item>
-          <Form.Item name="phone" label={t(m.phone)} style={{ flex: 1 }}>
-            <Input maxLength={30} />
-          </Form.Item>
-        </Flex2>
-        <Form.Item name="decisionRef" label={t(m.decisionRef)}>
-          <Input maxLength={300} placeholder={t(m.decisionRefPlaceholder)} />
+      </Flex2>
+      {unit ? (
+        <Form.Item label={t(m.code)}>
+          <Input value={unit.code} disabled />
         </Form.Item>
-      </Form>
-    </Modal>
+      ) : (
+        <Form.Item name="code" label={t(m.code)} extra={t(m.codeHelp)}>
+          <Input maxLength={40} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+      )}
+      <Form.Item name="address" label={t(m.address)}>
+        <Input maxLength={500} />
+      </Form.Item>
+      <Flex2>
+        <Form.Item name="email" label={t(m.email)} style={{ flex: 1 }} rules={[{ type: 'email' }]}>
+          <Input maxLength={254} />
+        </Form.Item>
+        <Form.Item name="phone" label={t(m.phone)} style={{ flex: 1 }}>
+          <Input maxLength={30} />
+        </Form.Item>
+      </Flex2>
+      <Form.Item name="decisionRef" label={t(m.decisionRef)}>
+        <Input maxLength={300} placeholder={t(m.decisionRefPlaceholder)} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
