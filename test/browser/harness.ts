@@ -22,7 +22,7 @@ import {
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { describe, it } from 'vitest';
 import { CONSOLE_DIST, WEB_ROOT } from '../../src/core/http/console.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
@@ -99,7 +99,7 @@ export async function launchChromium(): Promise<{ browser: BrowserContext; close
   };
 }
 
-export type { Browser, BrowserContext, Page };
+export type { Browser, BrowserContext, Locator, Page };
 
 // ---------------------------------------------------------------------------------------------------------------
 // The built console: built once for all test files (a lock directory keeps parallel files from building twice),
@@ -146,7 +146,16 @@ export async function ensureFreshConsole(): Promise<void> {
   try {
     if (!consoleStale()) return;
     const vite = await import('vite');
-    await vite.build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    // Vitest runs with NODE_ENV=test, which Vite would carry into the bundle: React and antd then build in
+    // their test mode (every useId is "test-id", so every dialog and field is labelled by the same id).
+    // The console under test must be the production build people get.
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await vite.build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+    } finally {
+      process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }

@@ -13,6 +13,7 @@ import {
   describeBrowser,
   describeViolations,
   firstLogin,
+  type Locator,
   launchChromium,
   type Page,
   screenshot,
@@ -75,6 +76,16 @@ describeBrowser('console screens in chromium', () => {
     await page.waitForURL((u) => !u.pathname.startsWith('/login'));
     return page;
   }
+  /** Opens an antd Select and clicks the option with this text. */
+  async function pickOption(page: Page, select: Locator, option: string | RegExp): Promise<void> {
+    await select.click();
+    await page
+      .locator('.ant-select-dropdown:visible .ant-select-item-option')
+      .filter({ hasText: option })
+      .first()
+      .click();
+    await page.keyboard.press('Escape');
+  }
   afterAll(async () => {
     await chromium?.close();
     await t?.close();
@@ -109,29 +120,84 @@ describeBrowser('console screens in chromium', () => {
     await page.close();
   });
 
-  it('finds the audit entries of a unit and an account just created, and exports them to a non-empty file', async () => {
+  it('creates a unit and an account through their screens’ forms, then finds their audit entries and exports them', async () => {
     const page = await adminPage();
-    // Created through the API the screens call, as this administrator (the org and accounts screens' own
-    // form steps are covered once they land).
-    const me = (await (await page.request.get(`${t.url}/api/iam/auth/me`)).json()) as { csrfToken: string };
-    const headers = { 'x-csrf-token': me.csrfToken };
-    const unit = await page.request.post(`${t.url}/api/org/units`, {
-      headers,
-      data: { name: 'UBND tỉnh Hà Giang', code: '000.00.00.H23', kind: 'province' },
-    });
-    expect(unit.status(), await unit.text()).toBe(201);
-    const unitId = ((await unit.json()) as { id: string }).id;
-    const account = await page.request.post(`${t.url}/api/iam/accounts`, {
-      headers,
-      data: {
-        username: 'hoangthie',
-        fullName: 'Hoàng Thị E',
-        unitId,
-        scope: 'own',
-        roles: ['business_admin'],
-      },
-    });
-    expect(account.status(), await account.text()).toBe(201);
+    await page.goto(`${t.url}/org`);
+    await page.getByRole('button', { name: 'Thêm đơn vị' }).click();
+    let dialog = page.getByRole('dialog', { name: 'Thêm đơn vị' });
+    await dialog.waitFor();
+    await dialog.getByLabel('Tên đơn vị').fill('UBND tỉnh Hà Giang');
+    await pickOption(page, dialog.getByLabel('Loại đơn vị'), 'Tỉnh');
+    await dialog.getByLabel('Mã định danh (QCVN 102:2016)').fill('000.00.00.H23');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByText('000.00.00.H23').first().waitFor();
+
+    // A fresh page (nothing selected): the parent is picked in the tree picker, searched without diacritics.
+    await page.reload();
+    await page.getByRole('button', { name: 'Thêm đơn vị' }).click();
+    dialog = page.getByRole('dialog', { name: 'Thêm đơn vị' });
+    await dialog.getByLabel('Tên đơn vị').fill('Sở Tài chính');
+    // First with the province's own code: the server's refusal shows above the form with its code and
+    // under the code field (FormModal puts ORG_CODE_TAKEN there).
+    await dialog.getByLabel('Mã định danh (QCVN 102:2016)').fill('000.00.00.H23');
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await expect.poll(() => dialog.getByTestId('error-code').textContent()).toContain('ORG_CODE_TAKEN');
+    const codeItem = dialog.locator('.ant-form-item').filter({ hasText: 'Mã định danh (QCVN 102:2016)' });
+    await expect.poll(() => codeItem.locator('.ant-form-item-explain-error').count()).toBe(1);
+    await screenshot(page, 'unit-form-problem');
+    // Then under the province, with the code the server proposes for its next department.
+    await dialog.getByLabel('Mã định danh (QCVN 102:2016)').fill('');
+    const parentPicker = dialog.getByLabel('Đơn vị cấp trên');
+    await parentPicker.click();
+    await parentPicker.fill('ha giang');
+    await page.locator('.ant-select-tree-title').filter({ hasText: 'UBND tỉnh Hà Giang' }).click();
+    await dialog.getByRole('button', { name: 'Lưu' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const created = page.getByText('Sở Tài chính').first();
+    await created.waitFor();
+    const unit = (await t.services.org.searchUnits(systemCtx(), { q: 'so tai chinh' }))[0]!.unit;
+    const root = (await t.services.org.searchUnits(systemCtx(), { q: '000.00.00.H23' }))[0]!.unit;
+    expect(unit.parentId).toBe(root.id);
+    expect(unit.code).toMatch(/^\d{3}\.\d{2}\.\d{2}\.H23$/);
+    expect(unit.code).not.toBe(root.code);
+
+    await page.goto(`${t.url}/iam/accounts`);
+    await page.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    dialog = page.getByRole('dialog', { name: 'Tạo tài khoản' });
+    await dialog.waitFor();
+    // The administrator's own username first: IAM_USERNAME_TAKEN goes under the username field.
+    await dialog.getByLabel('Tên đăng nhập').fill(admin.username);
+    await dialog.getByLabel('Họ và tên').fill('Hoàng Thị E');
+    const unitPicker = dialog.getByLabel('Đơn vị', { exact: true });
+    await unitPicker.click();
+    await unitPicker.fill('tai chinh');
+    await page.locator('.ant-select-tree-title').filter({ hasText: 'Sở Tài chính' }).click();
+    await dialog.getByRole('radio', { name: 'Đơn vị và cấp dưới' }).check();
+    await pickOption(page, dialog.getByLabel('Vai trò'), /Quản trị nghiệp vụ/);
+    await dialog.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await expect.poll(() => dialog.getByTestId('error-code').textContent()).toContain('IAM_USERNAME_TAKEN');
+    const usernameItem = dialog.locator('.ant-form-item').filter({ hasText: 'Tên đăng nhập' });
+    await expect.poll(() => usernameItem.locator('.ant-form-item-explain-error').textContent()).toBeTruthy();
+    await dialog.getByLabel('Tên đăng nhập').fill('hoangthie');
+    await dialog.getByRole('button', { name: 'Tạo tài khoản' }).click();
+    await page.getByRole('button', { name: 'Tôi đã lưu mật khẩu' }).click();
+    const hit = (await t.services.iam.accounts.search(systemCtx(), { q: 'hoangthie' }))[0]!.account;
+    const account = await t.services.iam.accounts.get(systemCtx(), hit.id);
+    expect(account).toMatchObject({ unitId: unit.id, scope: 'subtree' });
+    expect([...account.roles].sort()).toEqual(['business_admin', 'user']);
+
+    // Both entries on the audit screen.
+    await page.goto(`${t.url}/audit?q=${encodeURIComponent('Sở Tài chính')}`);
+    const unitRow = page.getByRole('row', { name: /org\.unit\.create/ }).first();
+    await unitRow.waitFor();
+    expect(await unitRow.textContent()).toContain('Sở Tài chính');
+    // The chart of the period counts the same filter per category (GET /api/audit/stats).
+    await page.getByRole('img', { name: 'Số bản ghi theo nhóm trong khoảng thời gian' }).waitFor();
+    await expect
+      .poll(() => page.getByTestId('audit-chart-total').textContent())
+      .toMatch(/Tổ chức, đơn vị [1-9]/);
+    await screenshot(page, 'audit-chart');
 
     await page.goto(`${t.url}/audit`);
     const search = page.getByRole('searchbox', { name: 'Tìm trong mô tả, hành động…' });
