@@ -152,7 +152,11 @@ export async function ensureFreshConsole(): Promise<void> {
     const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV = 'production';
     try {
-      await vite.build({ configFile: join(WEB_ROOT, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+      await vite.build({
+        configFile: join(WEB_ROOT, 'vite.config.ts'),
+        logLevel: 'warn',
+        mode: 'production',
+      });
     } finally {
       process.env.NODE_ENV = nodeEnv;
     }
