@@ -52,8 +52,11 @@ interface Entry<V> {
   expires: number;
 }
 
-/** A map of loaded values with a TTL, one load per key at a time, and no stale value stored after a change. */
-class Cache<V> {
+/**
+ * A map of loaded values with a TTL and a size bound (least recently used out), one load per key at a time,
+ * and no value stored that a load began before a change.
+ */
+export class Cache<V> {
   readonly entries = new Map<string, Entry<V>>();
   private readonly loading = new Map<string, { generation: number; promise: Promise<V> }>();
   private generation = 0;
@@ -69,6 +72,10 @@ class Cache<V> {
     const hit = this.entries.get(key);
     if (hit && hit.expires > this.clock()) {
       this.counters.hits++;
+      // Least recently used first out: a hit moves the key to the end (a flood of unknown access keys
+      // then evicts other unknown keys, not the credentials in use).
+      this.entries.delete(key);
+      this.entries.set(key, hit);
       return hit.value;
     }
     const pending = this.loading.get(key);
@@ -90,7 +97,7 @@ class Cache<V> {
 
   private set(key: string, value: V) {
     if (this.entries.size >= this.max) {
-      // Maps iterate in insertion order: the first keys are the oldest.
+      // Maps iterate in insertion order: the first keys are the least recently used.
       const drop = Math.ceil(this.max / 10);
       for (const k of this.entries.keys()) {
         this.entries.delete(k);
