@@ -3,7 +3,7 @@
  * (healthy, 503, hanging past the timeout, closed port), hysteresis, passive counting of forwarded calls,
  * and the connection history with its exact times.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows, sql } from '../../src/core/db/index.ts';
 import { PROBE_JOB, TRAFFIC_HOLD_DOWN_MS } from '../../src/lgsp/availability/index.ts';
 import { buildProvince, type Province } from '../../src/org/testing.ts';
@@ -156,6 +156,68 @@ describe('active probes (LGSP-15)', () => {
     await round();
     expect(node.availability.state(d.serviceId)?.online).toBe(true);
     registry.services.delete(d.serviceId);
+  });
+});
+
+describe('registry changes', () => {
+  it('marks a service suspended in the registry offline with cause registry, not probed, not revived by traffic, and back after one good probe once active', async () => {
+    const s = await server();
+    const d = destination(p.health, s.url);
+    registry.services.set(d.serviceId, d);
+    await round();
+    expect(node.availability.state(d.serviceId)?.online).toBe(true);
+
+    registry.services.set(d.serviceId, { ...d, active: false });
+    registry.change({ kind: 'service', id: d.serviceId });
+    await vi.waitFor(() => expect(node.availability.state(d.serviceId)?.online).toBe(false));
+    expect((await events(d.serviceId)).at(-1)).toMatchObject({
+      cause: 'registry',
+      detail: 'suspended in the registry',
+    });
+    const hits = s.hits;
+    await round();
+    expect(s.hits).toBe(hits);
+    node.clock.advance(TRAFFIC_HOLD_DOWN_MS);
+    node.availability.recordOutcome(d.serviceId, true);
+    expect(node.availability.state(d.serviceId)?.online).toBe(false);
+    // A suspension is no outage: nobody is told of it.
+    node.clock.advance(3_600_000);
+    await node.availability.sendDueNotices();
+    const [row] = await queryRows<{ notified_at: unknown }>(
+      node.platform.db,
+      sql`select notified_at from lgsp_availability_states where service_id = ${d.serviceId}`,
+    );
+    expect(row!.notified_at).toBeNull();
+
+    registry.services.set(d.serviceId, d);
+    await round();
+    expect(node.availability.state(d.serviceId)).toEqual({ online: true, since: node.platform.now() });
+    registry.services.delete(d.serviceId);
+  });
+
+  it('takes an offline service out of the outage when the registry removes it: no notice for it later', async () => {
+    const s = await server({ kind: 'status', status: 503 });
+    const d = destination(p.health, s.url);
+    registry.services.set(d.serviceId, d);
+    await round();
+    await round();
+    expect(node.availability.state(d.serviceId)?.online).toBe(false);
+    registry.services.delete(d.serviceId);
+    registry.change({ kind: 'service', id: d.serviceId });
+    await vi.waitFor(async () =>
+      expect((await events(d.serviceId)).map((e) => [e.online, e.cause])).toEqual([
+        [false, 'probe'],
+        [false, 'registry'],
+      ]),
+    );
+    expect((await events(d.serviceId)).at(-1)!.detail).toBe('removed from the registry');
+    node.clock.advance(3_600_000);
+    await node.availability.sendDueNotices();
+    const [row] = await queryRows<{ notified_at: unknown; cause: string }>(
+      node.platform.db,
+      sql`select notified_at, cause from lgsp_availability_states where service_id = ${d.serviceId}`,
+    );
+    expect(row).toEqual({ notified_at: null, cause: 'registry' });
   });
 });
 

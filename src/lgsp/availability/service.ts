@@ -74,8 +74,10 @@ export interface AvailabilityDeps extends LgspDeps {
   readonly listDestinations?: () => Promise<readonly DestinationService[]>;
   /** Units whose applications hold rights to a service: told of its outages. */
   readonly unitsWithRightsTo?: (serviceId: string) => Promise<readonly string[]>;
-  /** Account ids holding a permission over a unit; default IAM's `activeHoldersCovering`. */
+  /** Account ids holding a permission over a unit; default `permissionHolders`, else IAM's lookup. */
   readonly holders?: HolderLookup;
+  /** The composition root's holder lookup (the same one notifications use), when it passes one. */
+  readonly permissionHolders?: HolderLookup;
   /** Connection pool of probes (tests pass their own). */
   readonly probeAgent?: Agent;
 }
@@ -197,6 +199,7 @@ export function createAvailabilityService(deps: AvailabilityDeps): AvailabilityS
   const ownAgent = !deps.probeAgent;
   const holders: HolderLookup =
     deps.holders ??
+    deps.permissionHolders ??
     (async (permission, unitId) =>
       activeHoldersCovering(
         db,
@@ -328,7 +331,7 @@ export function createAvailabilityService(deps: AvailabilityDeps): AvailabilityS
   const registryChanged = async (serviceId: string) => {
     try {
       const e = entries.get(serviceId);
-      if (!e || e.online === false || !e.unitId) return;
+      if (!e || e.cause === 'registry' || !e.unitId) return;
       const d = await registry.destinationById(serviceId);
       if (d?.active) return;
       await record([

@@ -150,7 +150,8 @@ interface ChangedRow extends Record<string, unknown> {
 }
 
 /**
- * Records state changes in one transaction: the state rows whose state differs (and whose current period
+ * Records state changes in one transaction: the state rows whose state differs, or that the registry
+ * suspends (and whose current period
  * began earlier: a late decision never rewrites a newer one), the end of their open periods, and the new
  * periods. Changes another node already recorded are left out of the result.
  */
@@ -194,7 +195,10 @@ export async function applyTransitions(db: Db, items: readonly Transition[]): Pr
         detail = excluded.detail,
         notified_at = null,
         updated_at = excluded.updated_at
-      where s.online is distinct from excluded.online and (s.since is null or s.since <= excluded.since)
+      where (s.online is distinct from excluded.online
+          -- A suspension ends an outage too: from then on it is neither downtime nor notified.
+          or (excluded.cause = 'registry' and s.cause is distinct from 'registry'))
+        and (s.since is null or s.since <= excluded.since)
       returning s.service_id, s.unit_id, s.online, s.since, s.cause, s.detail`,
     );
     if (changed.length === 0) return [];
