@@ -266,6 +266,22 @@ describe('passive counting of forwarded calls (LGSP-15)', () => {
     expect(history[1]!.until).toEqual(upAt);
   });
 
+  it('needs two good probes after an outage seen in traffic, however many good probes came before it', async () => {
+    const s = await server();
+    const d = destination(p.communeB, s.url);
+    registry.services.set(d.serviceId, d);
+    for (let i = 0; i < 3; i++) await round();
+    node.clock.advance(TRAFFIC_HOLD_DOWN_MS);
+    for (let i = 0; i < 5; i++) node.availability.recordOutcome(d.serviceId, false);
+    await node.availability.settled();
+    const downAt = node.platform.now();
+    await round();
+    expect(node.availability.state(d.serviceId)).toEqual({ online: false, since: downAt });
+    await round();
+    expect(node.availability.state(d.serviceId)).toEqual({ online: true, since: node.platform.now() });
+    registry.services.delete(d.serviceId);
+  });
+
   it('keeps the hot path in memory: 200 000 outcomes take well under a second and write nothing until the flush', async () => {
     const s = await server();
     const d = destination(p.health, s.url);

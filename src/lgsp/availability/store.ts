@@ -194,6 +194,10 @@ export async function applyTransitions(db: Db, items: readonly Transition[]): Pr
         cause = excluded.cause,
         detail = excluded.detail,
         notified_at = null,
+        -- Hysteresis counts from the change: an outage seen in traffic needs two good probes after it,
+        -- however many came before.
+        probe_ok_streak = case when excluded.online then s.probe_ok_streak else 0 end,
+        probe_fail_streak = case when excluded.online then 0 else s.probe_fail_streak end,
         updated_at = excluded.updated_at
       where (s.online is distinct from excluded.online
           -- A suspension ends an outage too: from then on it is neither downtime nor notified.
