@@ -22,10 +22,12 @@ const LongText = (max: number, description?: string) =>
 export const Code = Type.String({
   pattern: '^[a-z0-9-]{2,40}$',
   description: 'Mã: 2–40 ký tự a-z, 0-9, -',
+  examples: ['mot-cua-dien-tu'],
 });
 export const AccessKey = Type.String({
   pattern: '^lgsp_[a-z2-7]{20}$',
   description: 'Khóa truy xuất (access key), công khai: lgsp_ + 20 ký tự base32',
+  examples: ['lgsp_abcdefghijklmnopqrst'],
 });
 const Kind = Type.Union([Type.Literal('hmac'), Type.Literal('rsa')], {
   description: 'hmac: khóa bí mật dùng chung (secret key); rsa: khóa công khai / chứng thư số đăng ký',
@@ -216,7 +218,12 @@ export const CreateServiceBody = Type.Object(
       Type.Array(Text(60), { maxItems: 20, description: 'Loại dữ liệu: hộ tịch, văn bản…' }),
     ),
     protocol: Protocol,
-    baseUrl: Type.String({ minLength: 1, maxLength: 2000, description: 'Địa chỉ gốc http(s) của dịch vụ' }),
+    baseUrl: Type.String({
+      minLength: 1,
+      maxLength: 2000,
+      description: 'Địa chỉ gốc http(s) của dịch vụ',
+      examples: ['https://dichvu.example.vn/api'],
+    }),
     healthPath: Type.Optional(
       Nullable(Type.String({ maxLength: 500, description: 'Đường dẫn kiểm tra, vd /health' })),
     ),
@@ -412,4 +419,7 @@ export const DirectoryView = Type.Object({
 export type DirectoryView = Static<typeof DirectoryView>;
 
 export const IdParams = Type.Object({ id: Uuid });
-export const AccessKeyParams = Type.Object({ accessKey: AccessKey });
+// Loose in the path: anything that is not an issued key answers LGSP_KEY_NOT_FOUND like an unknown one.
+export const AccessKeyParams = Type.Object({
+  accessKey: Type.String({ minLength: 1, maxLength: 64, description: AccessKey.description }),
+});
