@@ -8,19 +8,21 @@ import {
   Alert,
   App,
   Button,
+  Card,
   DatePicker,
   Flex,
   Form,
   Input,
   Modal,
   Radio,
+  Select,
   Space,
   Table,
   Tag,
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -39,9 +41,11 @@ interface Values {
   unitId?: string;
   newParentId?: string;
   code?: string;
-  parts?: { name: string }[];
+  parts?: { name: string; code?: string; childIds?: string[] }[];
   sourceIds?: string[];
   targetId?: string;
+  mergeInto?: 'existing' | 'new';
+  newUnit?: { name?: string; parentId?: string; code?: string };
   moveChildrenTo?: string;
   successorId?: string;
   decisionRef: string;
@@ -73,11 +77,26 @@ function toBody(v: Values): Body {
       return {
         type: 'split',
         unitId: v.unitId ?? '',
-        parts: (v.parts ?? []).map((p) => ({ name: p.name.trim() })),
+        parts: (v.parts ?? []).map((p) => ({
+          name: p.name.trim(),
+          ...(p.code?.trim() ? { code: p.code.trim() } : {}),
+          childIds: p.childIds ?? [],
+        })),
         ...common,
       };
     case 'merge':
-      return { type: 'merge', sourceIds: v.sourceIds ?? [], targetId: v.targetId, ...common };
+      return v.mergeInto === 'new'
+        ? {
+            type: 'merge',
+            sourceIds: v.sourceIds ?? [],
+            newUnit: {
+              name: (v.newUnit?.name ?? '').trim(),
+              ...(v.newUnit?.parentId ? { parentId: v.newUnit.parentId } : {}),
+              ...(v.newUnit?.code?.trim() ? { code: v.newUnit.code.trim() } : {}),
+            },
+            ...common,
+          }
+        : { type: 'merge', sourceIds: v.sourceIds ?? [], targetId: v.targetId, ...common };
     case 'dissolve':
       return {
         type: 'dissolve',
@@ -98,6 +117,28 @@ export function ReorganiseModal({ unitId, onClose }: { unitId: string | null; on
   const [form] = Form.useForm<Values>();
   const draft = usePersistentForm<Values>('org.reorganise', form);
   const type = Form.useWatch('type', form) ?? 'move';
+  const mergeInto = Form.useWatch('mergeInto', form) ?? 'existing';
+  const splitUnit = Form.useWatch('unitId', form);
+  const parts = Form.useWatch('parts', form);
+  const sourceIds = Form.useWatch('sourceIds', form);
+  const newParent = Form.useWatch(['newUnit', 'parentId'], form);
+  // The split unit's active sub-units: each must go to exactly one new unit (the server refuses otherwise).
+  const children = useMemo(
+    () =>
+      type === 'split' && splitUnit
+        ? (tree.data ?? []).filter((u) => u.parentId === splitUnit && u.status === 'active')
+        : [],
+    [tree.data, splitUnit, type],
+  );
+  const assigned = new Set((parts ?? []).flatMap((p) => p?.childIds ?? []));
+  const childrenLeft = children.filter((c) => !assigned.has(c.id)).length;
+  // The parent the merged unit will have: the chosen one, else the sources' common parent.
+  const mergeParent = useMemo(() => {
+    if (newParent) return newParent;
+    const parents = new Set((sourceIds ?? []).map((id) => units.get(id)?.parentId ?? null));
+    return parents.size === 1 ? [...parents][0] : null;
+  }, [newParent, sourceIds, units]);
+  const suggested = useSuggestedCode(type === 'merge' && mergeInto === 'new' ? mergeParent : null);
   const [preview, setPreview] = useState<{ body: string; result: Preview } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -176,7 +217,15 @@ export function ReorganiseModal({ unitId, onClose }: { unitId: string | null; on
       <Form<Values>
         form={form}
         layout="vertical"
-        initialValues={{ type: 'move', unitId: unitId ?? undefined, parts: [{ name: '' }, { name: '' }] }}
+        initialValues={{
+          type: 'move',
+          unitId: unitId ?? undefined,
+          mergeInto: 'existing',
+          parts: [
+            { name: '', childIds: [] },
+            { name: '', childIds: [] },
+          ],
+        }}
         onFinish={runPreview}
         onValuesChange={(changed, all) => {
           draft.onValuesChange(changed, { ...all, effectiveDate: undefined });
@@ -224,50 +273,132 @@ export function ReorganiseModal({ unitId, onClose }: { unitId: string | null; on
               >
                 <UnitSelect multiple />
               </Form.Item>
-              <Form.Item
-                name="targetId"
-                label={t(m.target)}
-                style={{ flex: 1 }}
-                rules={[{ required: true, message: t(m.required) }]}
-              >
-                <UnitSelect />
-              </Form.Item>
+              {mergeInto === 'existing' && (
+                <Form.Item
+                  name="targetId"
+                  label={t(m.target)}
+                  style={{ flex: 1 }}
+                  rules={[{ required: true, message: t(m.required) }]}
+                >
+                  <UnitSelect />
+                </Form.Item>
+              )}
             </>
           )}
         </Flex>
+        {type === 'merge' && (
+          <Form.Item name="mergeInto" label={t(m.mergeInto)}>
+            <Radio.Group
+              options={(['existing', 'new'] as const).map((k) => ({
+                value: k,
+                label: t(m[`mergeInto_${k}`]),
+              }))}
+            />
+          </Form.Item>
+        )}
+        {type === 'merge' && mergeInto === 'new' && (
+          <>
+            <Form.Item
+              name={['newUnit', 'name']}
+              label={t(m.newUnitName)}
+              rules={[{ required: true, whitespace: true, message: t(m.required) }]}
+            >
+              <Input maxLength={255} />
+            </Form.Item>
+            <Flex gap={12}>
+              <Form.Item name={['newUnit', 'parentId']} label={t(m.newUnitParent)} style={{ flex: 2 }}>
+                <UnitSelect />
+              </Form.Item>
+              <Form.Item
+                name={['newUnit', 'code']}
+                label={t(m.newUnitCode)}
+                style={{ flex: 1 }}
+                extra={suggested ? t(m.suggestedCode, { code: suggested }) : undefined}
+              >
+                <Input
+                  maxLength={40}
+                  style={{ fontFamily: 'monospace' }}
+                  placeholder={suggested ?? undefined}
+                />
+              </Form.Item>
+            </Flex>
+          </>
+        )}
         {type === 'split' && (
           <Form.Item label={t(m.parts)} required>
             <Form.List name="parts">
               {(fields, { add, remove }) => (
                 <Space direction="vertical" style={{ width: '100%' }}>
                   {fields.map((f, i) => (
-                    <Flex key={f.key} gap={8}>
-                      <Form.Item
-                        name={[f.name, 'name']}
-                        noStyle
-                        rules={[{ required: true, whitespace: true, message: t(m.required) }]}
-                      >
-                        <Input
-                          placeholder={t(m.partName, { n: i + 1 })}
-                          aria-label={t(m.partName, { n: i + 1 })}
-                          maxLength={255}
+                    <Card
+                      key={f.key}
+                      size="small"
+                      data-testid={`split-part-${i + 1}`}
+                      title={t(m.partName, { n: i + 1 })}
+                      extra={
+                        <Button
+                          size="small"
+                          icon={<DeleteOutlined />}
+                          aria-label={`${t(m.removePart)} ${i + 1}`}
+                          disabled={fields.length <= 2}
+                          onClick={() => remove(f.name)}
                         />
-                      </Form.Item>
-                      <Button
-                        icon={<DeleteOutlined />}
-                        aria-label={t(m.removePart)}
-                        disabled={fields.length <= 2}
-                        onClick={() => remove(f.name)}
-                      />
-                    </Flex>
+                      }
+                    >
+                      <Flex gap={8}>
+                        <Form.Item
+                          name={[f.name, 'name']}
+                          style={{ flex: 2, marginBottom: 8 }}
+                          rules={[{ required: true, whitespace: true, message: t(m.required) }]}
+                        >
+                          <Input
+                            placeholder={t(m.partName, { n: i + 1 })}
+                            aria-label={t(m.partName, { n: i + 1 })}
+                            maxLength={255}
+                          />
+                        </Form.Item>
+                        <Form.Item name={[f.name, 'code']} style={{ flex: 1, marginBottom: 8 }}>
+                          <Input
+                            placeholder={t(m.newCodeOptional)}
+                            aria-label={t(m.partCode, { n: i + 1 })}
+                            maxLength={40}
+                            style={{ fontFamily: 'monospace' }}
+                          />
+                        </Form.Item>
+                      </Flex>
+                      {children.length > 0 && (
+                        <Form.Item name={[f.name, 'childIds']} style={{ marginBottom: 0 }}>
+                          <Select
+                            mode="multiple"
+                            allowClear
+                            aria-label={t(m.partChildren, { n: i + 1 })}
+                            placeholder={t(m.partChildrenNone)}
+                            optionFilterProp="label"
+                            options={children.map((c) => ({
+                              value: c.id,
+                              label: `${c.name} (${c.code})`,
+                              // A sub-unit given to another part is not offered again.
+                              disabled:
+                                assigned.has(c.id) && !(parts?.[f.name]?.childIds ?? []).includes(c.id),
+                            }))}
+                          />
+                        </Form.Item>
+                      )}
+                    </Card>
                   ))}
-                  <Button icon={<PlusOutlined />} onClick={() => add({ name: '' })}>
+                  <Button icon={<PlusOutlined />} onClick={() => add({ name: '', childIds: [] })}>
                     {t(m.addPart)}
                   </Button>
+                  {childrenLeft > 0 && (
+                    <Alert type="warning" showIcon title={t(m.childrenLeft, { n: childrenLeft })} />
+                  )}
                 </Space>
               )}
             </Form.List>
           </Form.Item>
+        )}
+        {(type === 'split' || type === 'merge') && (
+          <Alert type="info" showIcon title={t(m.accountsStay)} style={{ marginBottom: 12 }} />
         )}
         {type === 'dissolve' && (
           <Flex gap={12}>
@@ -357,4 +488,23 @@ export function ReorganiseModal({ unitId, onClose }: { unitId: string | null; on
       )}
     </Modal>
   );
+}
+
+/** The next free code under `parentId` as the server proposes it (GET …/next-code), or null. */
+function useSuggestedCode(parentId: string | null | undefined): string | null {
+  const [code, setCode] = useState<string | null>(null);
+  useEffect(() => {
+    setCode(null);
+    if (!parentId) return;
+    let live = true;
+    call(api.GET('/api/org/units/{id}/next-code', { params: { path: { id: parentId } } }))
+      .then((r) => {
+        if (live) setCode(r.code);
+      })
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [parentId]);
+  return code;
 }
