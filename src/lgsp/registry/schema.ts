@@ -421,5 +421,5 @@ export type DirectoryView = Static<typeof DirectoryView>;
 export const IdParams = Type.Object({ id: Uuid });
 // Loose in the path: anything that is not an issued key answers LGSP_KEY_NOT_FOUND like an unknown one.
 export const AccessKeyParams = Type.Object({
-  accessKey: Type.String({ minLength: 1, maxLength: 64, description: AccessKey.description }),
+  accessKey: Type.String({ minLength: 1, maxLength: 64, description: 'Khóa truy xuất (access key)' }),
 });
