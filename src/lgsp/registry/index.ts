@@ -5,7 +5,7 @@
  * gateway read on every call.
  */
 import type { App } from '../../core/http/types.ts';
-import type { RegistryLookup } from '../contracts.ts';
+import type { DestinationService, RegistryLookup } from '../contracts.ts';
 import type { LgspDeps } from '../deps.ts';
 import { createLookup, REGISTRY_CHANGED, type RegistryCache } from './lookup.ts';
 import { registryRoutes } from './routes.ts';
@@ -20,6 +20,10 @@ export interface Registry {
   readonly lookup: RegistryLookup;
   /** Applications, keys, services, rights, directory (the console's and tests' entry point). */
   readonly service: RegistryService;
+  /** Every active destination service (for availability's probes: `createAvailability({ listDestinations })`). */
+  listDestinations(): Promise<DestinationService[]>;
+  /** Units whose applications hold a right on a service (availability tells them of its outages). */
+  unitsWithRightsTo(serviceId: string): Promise<string[]>;
   /** Lookup cache counters (a warm call is a hit and runs no SQL). */
   stats(): { hits: number; misses: number };
   /** Routes under `/api/lgsp`. */
@@ -42,6 +46,8 @@ export function createRegistry(deps: LgspDeps): Registry {
   return {
     lookup,
     service,
+    listDestinations: () => cache.listDestinations(),
+    unitsWithRightsTo: (serviceId) => cache.unitsWithRightsTo(serviceId),
     stats: () => cache.stats(),
     routes: async (app) => registryRoutes(service)(app),
     close: () => cache.close(),

@@ -19,11 +19,13 @@ import type {
   RegistryLookup,
 } from '../contracts.ts';
 import {
+  activeServices,
   credentialRow,
   rightOperations,
   type ServiceListRow,
   servicesByIds,
   servicesByUnitsAndCode,
+  unitsWithRightsTo,
 } from './store.ts';
 import type { ServiceRow } from './tables.ts';
 
@@ -36,6 +38,10 @@ export interface RegistryCache extends RegistryLookup {
   changed(change: RegistryChange): Promise<void>;
   /** Hits and misses since start (a warm call is a hit and runs no SQL). */
   stats(): { hits: number; misses: number };
+  /** Every active destination service with its unit's current code (for the availability probes; not cached). */
+  listDestinations(): Promise<DestinationService[]>;
+  /** The units whose applications hold a right on the service (told of its outages). */
+  unitsWithRightsTo(serviceId: string): Promise<string[]>;
   /** Stops listening to the bus. */
   close(): void;
 }
@@ -343,6 +349,19 @@ export function createLookup(
         // The other nodes drop the entry at the TTL instead; the change itself is committed.
         platform.log.error({ err }, 'lgsp registry: change could not be announced to other nodes');
       }
+    },
+
+    async listDestinations() {
+      const rows = await activeServices(db);
+      const labels = new Map(
+        (await org.unitLabels([...new Set(rows.map((r) => r.unitId))])).map((l) => [l.id, l]),
+      );
+      return rows.map((r) => toDestination(r, labels.get(r.unitId)?.code ?? ''));
+    },
+
+    async unitsWithRightsTo(serviceId) {
+      if (typeof serviceId !== 'string' || !/^[0-9a-f-]{36}$/iu.test(serviceId)) return [];
+      return unitsWithRightsTo(db, serviceId);
     },
 
     stats: () => ({ ...counters }),

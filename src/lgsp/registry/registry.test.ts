@@ -481,6 +481,26 @@ describe('access rights (LGSP-30)', () => {
   });
 });
 
+describe('lists for availability', () => {
+  it('lists active destinations with their unit codes, and the units holding rights on a service', async () => {
+    const q = await buildProvince(t.services.org, systemCtx());
+    const provider = await hmacApplication(svc(), q.finance);
+    const consumerA = await hmacApplication(svc(), q.communeA);
+    const consumerB = await hmacApplication(svc(), q.communeB);
+    const live = await restService(svc(), provider.app.id);
+    const stopped = await restService(svc(), provider.app.id);
+    await svc().updateService(operator(), stopped.id, { active: false });
+    const all = await registry.listDestinations();
+    expect(all.find((d) => d.serviceId === live.id)).toMatchObject({ unitCode: q.finance.code, active: true });
+    expect(all.map((d) => d.serviceId)).not.toContain(stopped.id);
+
+    expect(await registry.unitsWithRightsTo(live.id)).toEqual([]);
+    await svc().setRight(operator(), consumerA.app.id, live.id, { operations: ['GET'] });
+    await svc().setRight(operator(), consumerB.app.id, live.id, { operations: ['GET'] });
+    expect((await registry.unitsWithRightsTo(live.id)).sort()).toEqual([q.communeA.id, q.communeB.id].sort());
+  });
+});
+
 describe('row scope', () => {
   it('lets a unit operator see and change only its own subtree', async () => {
     const q = await buildProvince(t.services.org, systemCtx());

@@ -532,3 +532,18 @@ export async function rightOperations(
     .where(and(eq(rights.applicationId, applicationId), eq(rights.serviceId, serviceId)));
   return row?.operations ?? null;
 }
+
+/** Every active service (for the availability probes), with its unit. */
+export async function activeServices(db: Db): Promise<ServiceRow[]> {
+  return db.select().from(services).where(eq(services.active, true)).orderBy(asc(services.id));
+}
+
+/** The units whose applications hold a right on a service. */
+export async function unitsWithRightsTo(db: Db, serviceId: string): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ unitId: applications.unitId })
+    .from(rights)
+    .innerJoin(applications, eq(applications.id, rights.applicationId))
+    .where(eq(rights.serviceId, serviceId));
+  return rows.map((r) => r.unitId);
+}
