@@ -7,10 +7,14 @@ import type { InjectOptions } from 'fastify';
 import { type Algorithm, EMPTY_SHA256, sha256Hex, splitTarget } from '../../../sdk/src/canonical.ts';
 import { signRequest } from '../../../sdk/src/sign.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
+import type { Services } from '../../app.ts';
+import { systemCtx } from '../../core/context.ts';
 import { buildServer } from '../../core/http/server.ts';
 import type { App } from '../../core/http/types.ts';
 import { Scheduler } from '../../core/scheduler/index.ts';
+import { buildProvince } from '../../org/testing.ts';
 import type { LgspDeps } from '../deps.ts';
+import { freshCode, hmacApplication, operator, restService } from '../registry/testing.ts';
 import { type AuthService, createAuthService } from './index.ts';
 import { MemoryRegistry, type TestApplication } from './testing.ts';
 
@@ -101,5 +105,35 @@ export function injectSigned(app: TestApplication, call: SignedCall, nowMs: numb
     url: call.url,
     headers: signAs(app, call, nowMs),
     ...(call.body !== undefined ? { payload: call.body } : {}),
+  };
+}
+
+/** Something that signs like a TestApplication: an access key with its HMAC secret from the real registry. */
+export function hmacSigner(accessKey: string, secretKey: string): TestApplication {
+  return {
+    credential: { accessKey, kind: 'hmac' } as TestApplication['credential'],
+    secretKey,
+    privateKeyPem: null,
+  };
+}
+
+/**
+ * Through the REAL registry: a source application of the finance department, a destination application
+ * of the health department providing `hotich` (GET, POST), and the source's right to GET and POST it.
+ */
+export async function realRegistryProvince(services: Services) {
+  const reg = services.lgsp.registry.service;
+  const p = await buildProvince(services.org, systemCtx());
+  const source = await hmacApplication(reg, p.finance, { code: freshCode('nguon') });
+  const destination = await hmacApplication(reg, p.health, { code: freshCode('dich') });
+  const service = await restService(reg, destination.app.id, { code: freshCode('hotich') });
+  await reg.setRight(operator(), source.app.id, service.id, { operations: ['GET', 'POST'] });
+  return {
+    province: p,
+    registry: reg,
+    source: { ...source, signer: hmacSigner(source.accessKey, source.secretKey) },
+    destination: { ...destination, signer: hmacSigner(destination.accessKey, destination.secretKey) },
+    service,
+    unitCode: service.unit.code,
   };
 }

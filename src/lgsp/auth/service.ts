@@ -6,9 +6,9 @@
  *
  * Order of the checks in `verify` (each failure has its own code): headers present and well-formed →
  * access key known → caller's network allowed (LGSP-32) → algorithm allowed for the application →
- * timestamp within the skew → signature (constant time) → key state (revoked, expired after rotation) →
- * application not suspended → body digest → nonce once across nodes. Nothing that depends on the secret is
- * revealed before the signature is good, and the nonce is taken last so a refused request does not burn it.
+ * timestamp within the skew → key state (revoked, expired after rotation) and application not suspended →
+ * signature (constant time) → body digest → nonce once across nodes. The nonce is taken last, so a
+ * refused request does not burn it.
  */
 
 import { HEADERS, headerValue } from '../../../sdk/src/canonical.ts';
@@ -99,6 +99,9 @@ export function createAuthCore(deps: AuthCoreDeps) {
     if (Math.abs(skewSeconds) > skewLimit()) {
       throw new AppError('LGSP_TIMESTAMP_SKEW', { skewSeconds, maxSkewSeconds: skewLimit() });
     }
+    // Key state before the signature: the registry keeps no secret of a revoked key, so its signature
+    // could not be checked anyway; the state of a key is no secret (the access key names it).
+    assertUsable(credential, now);
     const canonical = canonicalOf(
       { method: parts.method, path: parts.path, query: parts.query, headers: parts.headers },
       sig,
@@ -108,7 +111,6 @@ export function createAuthCore(deps: AuthCoreDeps) {
       publicKey: credential.publicKeyPem,
     });
     if (!good) throw new AppError('LGSP_SIGNATURE_INVALID');
-    assertUsable(credential, now);
     if (options.bodySha256 !== undefined && options.bodySha256 !== sig.contentSha256) {
       throw new AppError('LGSP_BODY_DIGEST_MISMATCH');
     }
