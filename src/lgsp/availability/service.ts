@@ -490,12 +490,12 @@ export function createAvailabilityService(deps: AvailabilityDeps): AvailabilityS
   };
 
   const present = (
+    serviceId: string,
     row: StateRow | undefined,
     d: DestinationService | null,
     unitId: string,
     labels: Map<string, { code: string; name: string }>,
   ): AvailabilityItem => {
-    const serviceId = row?.serviceId ?? d!.serviceId;
     const mem = entries.get(serviceId);
     const online = row?.online ?? null;
     return {
@@ -571,24 +571,26 @@ export function createAvailabilityService(deps: AvailabilityDeps): AvailabilityS
       );
       const [row] = await loadStates(db, [serviceId]);
       const labels = await labelMap([unitId]);
-      return { ...r, state: present(row, d, unitId, labels) };
+      return { ...r, state: present(serviceId, row, d, unitId, labels) };
     },
 
     sendDueNotices,
 
     async list(ctx) {
       const visible = await org.visibleUnitIds(ctx);
-      const inScope = (unitId: string) => visible === 'all' || visible.includes(unitId);
+      const visibleSet = visible === 'all' ? null : new Set(visible);
+      const inScope = (unitId: string) => visibleSet === null || visibleSet.has(unitId);
       const [all, rows] = await Promise.all([destinations(), statesOfUnits(db, visible)]);
       const byId = new Map(rows.map((r) => [r.serviceId, r]));
       const listed = all.filter((d) => d.active && inScope(d.unitId));
-      const pairs: { row: StateRow | undefined; d: DestinationService | null; unitId: string }[] = listed.map(
-        (d) => ({ row: byId.get(d.serviceId), d, unitId: d.unitId }),
-      );
+      const pairs: { id: string; row: StateRow | undefined; d: DestinationService | null; unitId: string }[] =
+        listed.map((d) => ({ id: d.serviceId, row: byId.get(d.serviceId), d, unitId: d.unitId }));
       // Without the registry's list, show what availability itself knows.
-      if (!deps.listDestinations) for (const r of rows) pairs.push({ row: r, d: null, unitId: r.unitId });
+      if (!deps.listDestinations) {
+        for (const r of rows) pairs.push({ id: r.serviceId, row: r, d: null, unitId: r.unitId });
+      }
       const labels = await labelMap(pairs.map((p) => p.unitId));
-      const items = pairs.map((p) => present(p.row, p.d, p.unitId, labels));
+      const items = pairs.map((p) => present(p.id, p.row, p.d, p.unitId, labels));
       const rank = { offline: 0, unknown: 1, online: 2 } as const;
       return items.sort(
         (a, b) =>
