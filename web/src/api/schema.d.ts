@@ -2105,7 +2105,10 @@ export interface paths {
                         algorithms?: ("HMAC-SHA256" | "HMAC-SHA1" | "RSA-PSS-SHA256" | "RSA-SHA256")[];
                         /** @description Mạng được phép gọi (IPv4/IPv6 hoặc CIDR, LGSP-32); rỗng = không giới hạn */
                         allowedNetworks?: string[];
-                        /** @description Mã: 2–40 ký tự a-z, 0-9, - */
+                        /**
+                         * @description Mã: 2–40 ký tự a-z, 0-9, -
+                         * @example mot-cua-dien-tu
+                         */
                         code: string;
                         contact?: {
                             email?: string | null;
@@ -3398,7 +3401,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Khóa truy xuất (access key), công khai: lgsp_ + 20 ký tự base32 */
+                    /** @description Khóa truy xuất (access key) */
                     accessKey: string;
                 };
                 cookie?: never;
@@ -3445,226 +3448,6 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/lgsp/maintenance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Lịch bảo trì LGSP: các đợt chưa kết thúc (kể cả đã hủy) và 20 đợt gần nhất đã qua */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            current: {
-                                cancelledAt: string | null;
-                                cancelReason: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                createdBy: string;
-                                /** Format: date-time */
-                                endsAt: string;
-                                /** Format: uuid */
-                                id: string;
-                                message: string;
-                                /** Format: date-time */
-                                startsAt: string;
-                                status: "scheduled" | "in_progress" | "finished" | "cancelled";
-                                title: string;
-                            }[];
-                            past: {
-                                cancelledAt: string | null;
-                                cancelReason: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                                createdBy: string;
-                                /** Format: date-time */
-                                endsAt: string;
-                                /** Format: uuid */
-                                id: string;
-                                message: string;
-                                /** Format: date-time */
-                                startsAt: string;
-                                status: "scheduled" | "in_progress" | "finished" | "cancelled";
-                                title: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Thông báo một đợt bảo trì; mọi tài khoản theo dõi LGSP được báo ngay và nhắc trước 1 giờ */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: date-time */
-                        endsAt: string;
-                        message?: string;
-                        /** Format: date-time */
-                        startsAt: string;
-                        title: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cancelledAt: string | null;
-                            cancelReason: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            createdBy: string;
-                            /** Format: date-time */
-                            endsAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            message: string;
-                            /** Format: date-time */
-                            startsAt: string;
-                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
-                            title: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/lgsp/maintenance/{id}/cancel": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Hủy một đợt bảo trì chưa kết thúc; những người đã được báo nhận thông báo hủy */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            cancelledAt: string | null;
-                            cancelReason: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            createdBy: string;
-                            /** Format: date-time */
-                            endsAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            message: string;
-                            /** Format: date-time */
-                            startsAt: string;
-                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
-                            title: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/lgsp/maintenance/upcoming": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Các đợt bảo trì sắp tới và đang diễn ra, cho hệ thống của đơn vị kết nối (không cần đăng nhập) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: date-time */
-                            endsAt: string;
-                            /** Format: uuid */
-                            id: string;
-                            message: string;
-                            /** Format: date-time */
-                            startsAt: string;
-                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
-                            title: string;
-                        }[];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4072,9 +3855,15 @@ export interface paths {
                         allowedMethods?: ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS")[];
                         /** Format: uuid */
                         applicationId: string;
-                        /** @description Địa chỉ gốc http(s) của dịch vụ */
+                        /**
+                         * @description Địa chỉ gốc http(s) của dịch vụ
+                         * @example https://dichvu.example.vn/api
+                         */
                         baseUrl: string;
-                        /** @description Mã: 2–40 ký tự a-z, 0-9, - */
+                        /**
+                         * @description Mã: 2–40 ký tự a-z, 0-9, -
+                         * @example mot-cua-dien-tu
+                         */
                         code: string;
                         /** @description Loại dữ liệu: hộ tịch, văn bản… */
                         dataTypes?: string[];

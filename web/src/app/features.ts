@@ -6,19 +6,25 @@
 
 import {
   ApartmentOutlined,
+  ApiOutlined,
+  AppstoreOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CloudServerOutlined,
   DashboardOutlined,
   FieldTimeOutlined,
+  LockOutlined,
   SafetyCertificateOutlined,
+  SwapOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
 import { createElement } from 'react';
+import { lgspMenu } from '../features/lgsp/menu';
 import { shell, type Text } from '../i18n/messages';
 
-export type MenuGroup = 'system';
+export type MenuGroup = 'system' | 'lgsp';
 
 /** One screen of the console. */
 export interface Feature {
@@ -34,6 +40,7 @@ export interface Feature {
 
 export const menuGroups: Record<MenuGroup, Text> = {
   system: shell.menuSystem,
+  lgsp: lgspMenu.group,
 };
 
 const icon = (c: ComponentType) => createElement(c);
@@ -102,6 +109,46 @@ export const features: Feature[] = [
     group: 'system',
     permissions: ['system.read'],
     page: () => import('../features/health/HealthPage'),
+  },
+  {
+    path: '/lgsp/applications',
+    label: lgspMenu.applications,
+    icon: icon(AppstoreOutlined),
+    group: 'lgsp',
+    permissions: ['lgsp.registry.read'],
+    page: () => import('../features/lgsp/ApplicationsPage'),
+  },
+  {
+    path: '/lgsp/services',
+    label: lgspMenu.services,
+    icon: icon(ApiOutlined),
+    group: 'lgsp',
+    permissions: ['lgsp.registry.read'],
+    page: () => import('../features/lgsp/ServicesPage'),
+  },
+  {
+    path: '/lgsp/rights',
+    label: lgspMenu.rights,
+    icon: icon(LockOutlined),
+    group: 'lgsp',
+    permissions: ['lgsp.registry.read', 'lgsp.rights.write'],
+    page: () => import('../features/lgsp/RightsPage'),
+  },
+  {
+    path: '/lgsp/exchanges',
+    label: lgspMenu.exchanges,
+    icon: icon(SwapOutlined),
+    group: 'lgsp',
+    permissions: ['lgsp.exchange.read'],
+    page: () => import('../features/lgsp/ExchangesPage'),
+  },
+  {
+    path: '/lgsp/statistics',
+    label: lgspMenu.statistics,
+    icon: icon(BarChartOutlined),
+    group: 'lgsp',
+    permissions: ['lgsp.exchange.read'],
+    page: () => import('../features/lgsp/StatisticsPage'),
   },
 ];
 

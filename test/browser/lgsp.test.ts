@@ -1,0 +1,310 @@
+/**
+ * The LGSP screens in a real browser (issue #5): an application registered through the screen, its key issued
+ * with the secret shown once and never again, a right granted in the matrix, a destination's live state after
+ * "probe now", the exchange record of a real signed call through the gateway in the log and its drawer, the
+ * statistics chart drawn, and axe-core plus a screenshot on every LGSP screen.
+ */
+
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { EMPTY_SHA256 } from '../../sdk/src/canonical.ts';
+import { signRequest } from '../../sdk/src/sign.ts';
+import { systemCtx } from '../../src/core/context.ts';
+import {
+  axe,
+  type BrowserApp,
+  type BrowserContext,
+  describeBrowser,
+  describeViolations,
+  firstLogin,
+  launchChromium,
+  type Page,
+  screenshot,
+  settle,
+  startBrowserApp,
+  strongPassword,
+  submitLogin,
+  unexpectedViolations,
+} from './harness.ts';
+
+const PROVINCE = '000.00.00.H23';
+
+/** One request signed per docs/lgsp/signing.md with an application's HMAC secret (Article 10). */
+async function signedFetch(
+  base: string,
+  key: { accessKey: string; secret: string },
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers = { ...(options.headers ?? {}) };
+  const digest = options.body ? createHash('sha256').update(options.body).digest('hex') : EMPTY_SHA256;
+  const signed = signRequest({
+    algorithm: 'HMAC-SHA256',
+    accessKey: key.accessKey,
+    key: { secretKey: key.secret },
+    method,
+    path,
+    contentSha256: digest,
+    headers,
+  });
+  return fetch(`${base}${path}`, { method, headers: { ...headers, ...signed.headers }, body: options.body });
+}
+const DEPARTMENT = '000.00.01.H23';
+
+describeBrowser('LGSP screens in chromium', () => {
+  let t: BrowserApp;
+  let chromium: Awaited<ReturnType<typeof launchChromium>>;
+  let browser: BrowserContext;
+  let admin: { username: string; password: string };
+  let destination: Server;
+  let destinationUrl: string;
+  const ids: { province?: string; department?: string; sourceApp?: string; service?: string } = {};
+  let issued: { accessKey: string; secret: string } | undefined;
+
+  /** A fresh page logged in as the administrator. */
+  async function adminPage(): Promise<Page> {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/login`);
+    await submitLogin(page, admin.username, admin.password);
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+    return page;
+  }
+
+  /** Calls the API as the page's session (same cookies, its CSRF token). */
+  async function apiPost(page: Page, path: string, data: unknown): Promise<Record<string, unknown>> {
+    const me = (await (await page.request.get(`${t.url}/api/iam/auth/me`)).json()) as { csrfToken: string };
+    const res = await page.request.post(`${t.url}${path}`, {
+      headers: { 'x-csrf-token': me.csrfToken },
+      data,
+    });
+    expect(res.status(), await res.text()).toBeLessThan(300);
+    return (await res.json()) as Record<string, unknown>;
+  }
+
+  beforeAll(async () => {
+    // A destination system of the department: answers its health check and its records.
+    destination = createServer((req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ ok: true, path: req.url }));
+    });
+    await new Promise<void>((r) => destination.listen(0, '127.0.0.1', r));
+    destinationUrl = `http://127.0.0.1:${(destination.address() as AddressInfo).port}`;
+
+    [t, chromium] = await Promise.all([startBrowserApp(), launchChromium()]);
+    browser = chromium.browser;
+    const { oneTimePassword } = await t.services.iam.accounts.create(systemCtx(), {
+      username: 'tranvanlgsp',
+      fullName: 'Trần Văn Tích Hợp',
+      unitId: null,
+      scope: 'all',
+      roles: ['tech_admin'],
+    });
+    const password = strongPassword();
+    const page = await browser.newPage();
+    await firstLogin(page, t.url, 'tranvanlgsp', oneTimePassword, password);
+    admin = { username: 'tranvanlgsp', password };
+
+    // The units and the provider side through the API the screens use.
+    const province = await apiPost(page, '/api/org/units', {
+      name: 'UBND tỉnh Sơn Hà',
+      code: PROVINCE,
+      kind: 'province',
+    });
+    ids.province = province.id as string;
+    const department = await apiPost(page, '/api/org/units', {
+      name: 'Sở Tư pháp',
+      code: DEPARTMENT,
+      kind: 'department',
+      parentId: ids.province,
+    });
+    ids.department = department.id as string;
+    const provider = await apiPost(page, '/api/lgsp/applications', {
+      unitId: ids.department,
+      code: 'ho-tich-dien-tu',
+      name: 'Hệ thống hộ tịch điện tử',
+      kind: 'hmac',
+    });
+    const service = await apiPost(page, '/api/lgsp/services', {
+      applicationId: provider.id,
+      code: 'hotich',
+      name: 'Tra cứu hộ tịch',
+      dataTypes: ['hộ tịch'],
+      protocol: 'rest-json',
+      baseUrl: destinationUrl,
+      healthPath: '/health',
+      timeoutMs: 5000,
+      allowedMethods: ['GET', 'POST'],
+    });
+    ids.service = service.id as string;
+    await page.close();
+  }, 180_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    await t?.close();
+    await new Promise((r) => destination?.close(r));
+  });
+
+  it('registers an application through the screen and issues its key, whose secret is shown once and never again', async () => {
+    const page = await adminPage();
+    await page.goto(`${t.url}/lgsp/applications`);
+    await page.getByRole('button', { name: 'Đăng ký ứng dụng' }).click();
+    const dialog = page.getByRole('dialog');
+    const unitPicker = dialog.getByLabel('Đơn vị', { exact: true });
+    await unitPicker.click();
+    await unitPicker.fill('son ha');
+    await page.locator('.ant-select-tree-title').filter({ hasText: 'UBND tỉnh Sơn Hà' }).click();
+    await dialog.getByLabel('Mã ứng dụng').fill('mot-cua');
+    await dialog.getByLabel('Tên', { exact: true }).fill('Hệ thống một cửa điện tử');
+    await dialog.getByLabel('Người liên hệ').fill('Nguyễn Thị Liên');
+    await dialog.getByRole('button', { name: 'Đăng ký ứng dụng' }).click();
+    await page.waitForURL(/\/lgsp\/applications\/[0-9a-f-]{36}$/);
+    ids.sourceApp = page.url().split('/').pop();
+    await page.getByRole('heading', { name: /Hệ thống một cửa điện tử/ }).waitFor();
+
+    // Keys: issue one; the secret is in the dialog once.
+    await page.getByRole('tab', { name: 'Khóa truy xuất' }).click();
+    await page.getByRole('button', { name: 'Cấp khóa' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Khóa truy xuất mới' });
+    await secretDialog.waitFor();
+    expect(await secretDialog.textContent()).toContain('chỉ hiện MỘT LẦN');
+    const accessKey = await secretDialog.getByTestId('new-access-key').inputValue();
+    const secret = await secretDialog.getByTestId('new-secret-key').inputValue();
+    expect(accessKey).toMatch(/^lgsp_[a-z2-7]{20}$/);
+    expect(secret.length).toBeGreaterThanOrEqual(32);
+    await screenshot(page, 'lgsp-secret-once');
+    await secretDialog.getByRole('button', { name: 'Tôi đã lưu secret key' }).click();
+    await secretDialog.waitFor({ state: 'detached' });
+    const keyRow = page.getByRole('row', { name: new RegExp(accessKey) });
+    await keyRow.waitFor();
+    expect(await keyRow.textContent()).toContain('Hiệu lực');
+    expect(await page.content()).not.toContain(secret);
+
+    // Reopened: the key is listed, the secret is nowhere (nor in what the API returns).
+    await page.reload();
+    await page.getByRole('tab', { name: 'Khóa truy xuất' }).click();
+    await page.getByRole('row', { name: new RegExp(accessKey) }).waitFor();
+    await settle(page);
+    expect(await page.content()).not.toContain(secret);
+    expect(await page.getByTestId('new-secret-key').count()).toBe(0);
+    const keys = await page.request.get(`${t.url}/api/lgsp/applications/${ids.sourceApp}/keys`);
+    expect(await keys.text()).not.toContain(secret);
+    issued = { accessKey, secret };
+    await screenshot(page, 'lgsp-application-keys');
+    await page.close();
+  });
+
+  it('grants a right in the matrix and lists it in the history', async () => {
+    expect(ids.sourceApp).toBeDefined();
+    const page = await adminPage();
+    await page.goto(`${t.url}/lgsp/rights`);
+    const cell = page.getByTestId('right-mot-cua-hotich');
+    await cell.waitFor();
+    expect(await cell.getAttribute('aria-label')).toContain('Chưa cấp');
+    await cell.click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('checkbox', { name: 'GET' }).check();
+    await dialog.getByLabel('Lý do').fill('Tra cứu hộ tịch khi tiếp nhận hồ sơ');
+    await dialog.getByRole('button', { name: 'Cấp quyền' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => cell.getAttribute('aria-label')).toMatch(/: GET$/);
+    await screenshot(page, 'lgsp-rights-matrix');
+
+    await page.getByRole('tab', { name: 'Lịch sử cấp, thu hồi' }).click();
+    await page.waitForURL(/tab=history/);
+    const row = page.getByRole('row', { name: /Tra cứu hộ tịch khi tiếp nhận hồ sơ/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('mot-cua');
+    expect(await row.textContent()).toContain('Cấp');
+    await page.close();
+  });
+
+  it('shows the live state of a service after "probe now" and finds it in the directory without diacritics', async () => {
+    const page = await adminPage();
+    await page.goto(`${t.url}/lgsp/services`);
+    const row = page.getByRole('row', { name: /hotich/ });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Kiểm tra ngay hotich' }).click();
+    await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Trực tuyến');
+    await screenshot(page, 'lgsp-services');
+
+    await page.getByRole('tab', { name: 'Tra cứu đơn vị nhận' }).click();
+    const search = page.getByRole('searchbox', { name: 'Mã hoặc tên đơn vị, tên dịch vụ' });
+    await search.fill('so tu phap');
+    await search.press('Enter');
+    const hit = page.getByRole('row', { name: /Tra cứu hộ tịch/ });
+    await hit.waitFor();
+    expect(await hit.textContent()).toContain(`/${DEPARTMENT}/hotich`);
+    await page.close();
+  });
+
+  it('lists the record of a signed call through the gateway, opens it, and draws the statistics chart', async () => {
+    expect(issued).toBeDefined();
+    // Article 10: a session key from the authentication service, then the call through the gateway.
+    const body = JSON.stringify({ unitCode: DEPARTMENT, service: 'hotich', operations: ['GET'] });
+    const session = await signedFetch(t.url, issued!, 'POST', '/api/lgsp/auth/sessions', {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(session.status, await session.clone().text()).toBe(201);
+    const { sessionKey } = (await session.json()) as { sessionKey: string };
+    const res = await signedFetch(t.url, issued!, 'GET', `/${DEPARTMENT}/hotich/ho-so/42`, {
+      headers: { 'x-lgsp-session': sessionKey },
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    await t.services.lgsp.gateway.flush();
+
+    const page = await adminPage();
+    await page.goto(`${t.url}/lgsp/exchanges?service=hotich`);
+    const row = page.getByRole('row', { name: /ho-so\/42/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain(PROVINCE);
+    await row.click();
+    const drawer = page.getByRole('dialog', { name: 'Bản ghi trao đổi' });
+    await drawer.waitFor();
+    expect(await drawer.textContent()).toContain('mot-cua');
+    expect(await drawer.textContent()).toContain('200');
+    await screenshot(page, 'lgsp-exchange-drawer');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${t.url}/lgsp/statistics`);
+    await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).waitFor();
+    await settle(page);
+    // ECharts drew into a canvas inside the chart's region (an empty period shows no canvas).
+    expect(await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).locator('canvas').count()).toBe(1);
+    await screenshot(page, 'lgsp-statistics');
+    await page.close();
+  });
+
+  it('has no WCAG 2 A/AA violations (axe-core) on any LGSP screen', async () => {
+    const page = await adminPage();
+    const screens = [
+      ['/lgsp/applications', 'lgsp-applications'],
+      [`/lgsp/applications/${ids.sourceApp}`, 'lgsp-application'],
+      ['/lgsp/services', 'lgsp-services-list'],
+      [`/lgsp/services/${ids.service}`, 'lgsp-service'],
+      ['/lgsp/services?tab=directory&dq=hotich', 'lgsp-directory'],
+      ['/lgsp/rights', 'lgsp-rights'],
+      ['/lgsp/rights?tab=history', 'lgsp-rights-history'],
+      ['/lgsp/exchanges', 'lgsp-exchanges'],
+      ['/lgsp/statistics', 'lgsp-statistics-axe'],
+    ] as const;
+    const found: string[] = [];
+    for (const [path, name] of screens) {
+      await page.goto(`${t.url}${path}`);
+      await page.locator('main main').waitFor();
+      await settle(page);
+      await screenshot(page, name);
+      found.push(...describeViolations(name, await axe(page, name)));
+    }
+    const { unexpected } = unexpectedViolations(
+      found,
+      screens.map(([, name]) => name),
+    );
+    expect(unexpected).toEqual([]);
+    await page.close();
+  });
+});
