@@ -9,6 +9,7 @@ import { Alert, Button, Card, Col, Flex, Row, Statistic, Tag, Typography } from 
 import type { EChartsCoreOption } from 'echarts/core';
 import { type ReactNode, useMemo, useState } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
+import { statusText, useTheme } from '../../app/theme';
 import { ChartCard } from '../../components/ChartCard';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useI18n } from '../../i18n';
@@ -40,7 +41,9 @@ function Figure({
   note?: ReactNode;
   status?: 'ok' | 'warn' | 'bad';
 }) {
-  const color = status === 'bad' ? '#a8071a' : status === 'warn' ? '#ad4e00' : undefined;
+  const { theme } = useTheme();
+  const color =
+    status === 'bad' ? statusText[theme].bad : status === 'warn' ? statusText[theme].warn : undefined;
   return (
     <Card size="small" style={{ height: '100%' }}>
       <Statistic
