@@ -282,6 +282,27 @@ describe('passive counting of forwarded calls (LGSP-15)', () => {
     registry.services.delete(d.serviceId);
   });
 
+  it('records a service flapping in traffic at most once per hold-down period', async () => {
+    const s = await server();
+    const d = destination(p.communeB, s.url);
+    registry.services.set(d.serviceId, d);
+    await round();
+    registry.services.delete(d.serviceId);
+    const before = (await events(d.serviceId)).length;
+    // Ten minutes at ten calls a second, five failures then one success, over and over.
+    const calls = 6000;
+    for (let i = 0; i < calls; i++) {
+      node.clock.advance(100);
+      node.availability.recordOutcome(d.serviceId, i % 6 === 5);
+    }
+    await node.availability.settled();
+    const written = (await events(d.serviceId)).length - before;
+    console.log(JSON.stringify({ bench: 'availability.flapping', calls, changesWritten: written }));
+    // Without the hold-down each cycle of six calls would write two changes (2000); with it, one per 30 s at most.
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThanOrEqual((calls * 100) / TRAFFIC_HOLD_DOWN_MS + 1);
+  });
+
   it('keeps the hot path in memory: 200 000 outcomes take well under a second and write nothing until the flush', async () => {
     const s = await server();
     const d = destination(p.health, s.url);
