@@ -263,30 +263,29 @@ export function createLookup(
       const credential = await credentials.get(accessKey, async () => {
         const row = await credentialRow(db, accessKey);
         if (!row) return null;
-        const { key, app } = row;
-        const unitCode = (await unitCodeOf(app.unitId)) ?? '';
-        const status: KeyStatus = key.status;
+        const unitCode = (await unitCodeOf(row.unitId)) ?? '';
+        const status: KeyStatus = row.status;
         return Object.freeze({
-          applicationId: app.id,
-          applicationCode: app.code,
-          applicationName: app.name,
-          unitId: app.unitId,
+          applicationId: row.applicationId,
+          applicationCode: row.applicationCode,
+          applicationName: row.applicationName,
+          unitId: row.unitId,
           unitCode,
-          accessKey: key.accessKey,
+          accessKey: row.accessKey,
           keyStatus: status,
-          validUntil: key.validUntil,
-          kind: app.kind,
-          algorithms: Object.freeze([...app.algorithms]),
+          validUntil: row.validUntil,
+          kind: row.kind,
+          algorithms: Object.freeze([...row.algorithms]),
           // A revoked key's secret is never needed again: keep it out of memory.
           secret:
-            key.secretSealed && status !== 'revoked'
-              ? Buffer.from(open(platform.masterKey, key.secretSealed), 'utf8')
+            row.secretSealed && status !== 'revoked'
+              ? Buffer.from(open(platform.masterKey, row.secretSealed), 'utf8')
               : null,
-          publicKeyPem: status !== 'revoked' ? key.publicKeyPem : null,
-          allowedNetworks: Object.freeze([...app.allowedNetworks]),
-          applicationActive: app.status === 'active',
-          rateLimitPerMinute: app.rateLimitPerMinute,
-          quotaPerDay: app.quotaPerDay,
+          publicKeyPem: status !== 'revoked' ? row.publicKeyPem : null,
+          allowedNetworks: Object.freeze([...row.allowedNetworks]),
+          applicationActive: row.applicationStatus === 'active',
+          rateLimitPerMinute: row.rateLimitPerMinute,
+          quotaPerDay: row.quotaPerDay,
         } satisfies AppCredential);
       });
       return credential ? effective(credential) : null;

@@ -209,16 +209,60 @@ export async function expiredKeysOf(db: Db, applicationId: string, now: Date): P
   return rows.map((r) => r.accessKey);
 }
 
-/** The credential behind an access key: key and application in one query (the lookup's miss path). */
-export async function credentialRow(
-  db: Db,
-  accessKey: string,
-): Promise<{ key: KeyRow; app: ApplicationRow } | null> {
-  const [row] = await db
-    .select({ key: keys, app: applications })
+/** What the lookup needs of a key and its application (no certificate, no search columns). */
+export interface CredentialRow {
+  accessKey: string;
+  status: KeyRow['status'];
+  secretSealed: string | null;
+  publicKeyPem: string | null;
+  validUntil: Date | null;
+  applicationId: string;
+  applicationCode: string;
+  applicationName: string;
+  unitId: string;
+  kind: ApplicationRow['kind'];
+  algorithms: ApplicationRow['algorithms'];
+  allowedNetworks: string[];
+  applicationStatus: ApplicationRow['status'];
+  rateLimitPerMinute: number | null;
+  quotaPerDay: number | null;
+}
+
+function credentialQuery(db: Db) {
+  return db
+    .select({
+      accessKey: keys.accessKey,
+      status: keys.status,
+      secretSealed: keys.secretSealed,
+      publicKeyPem: keys.publicKeyPem,
+      validUntil: keys.validUntil,
+      applicationId: applications.id,
+      applicationCode: applications.code,
+      applicationName: applications.name,
+      unitId: applications.unitId,
+      kind: applications.kind,
+      algorithms: applications.algorithms,
+      allowedNetworks: applications.allowedNetworks,
+      applicationStatus: applications.status,
+      rateLimitPerMinute: applications.rateLimitPerMinute,
+      quotaPerDay: applications.quotaPerDay,
+    })
     .from(keys)
     .innerJoin(applications, eq(applications.id, keys.applicationId))
-    .where(eq(keys.accessKey, accessKey));
+    .where(eq(keys.accessKey, sql.placeholder('accessKey')))
+    .prepare('lgsp_registry_credential');
+}
+// A named prepared statement per database: the lookup's miss path skips planning.
+const preparedCredential = new WeakMap<Db, ReturnType<typeof credentialQuery>>();
+
+/** The credential behind an access key: key and application in one query (the lookup's miss path). */
+export async function credentialRow(db: Db, accessKey: string): Promise<CredentialRow | null> {
+  let query = preparedCredential.get(db);
+  if (!query) {
+    query = credentialQuery(db);
+    preparedCredential.set(db, query);
+  }
+  const [row] = await query.execute({ accessKey });
   return row ?? null;
 }
 
