@@ -35,6 +35,7 @@ declare const document: {
   querySelectorAll(selector: string): { length: number };
 };
 declare const window: object;
+declare const localStorage: { setItem(k: string, v: string): void; removeItem(k: string): void };
 
 describeBrowser('console login in chromium', () => {
   let t: BrowserApp;
@@ -187,6 +188,37 @@ describeBrowser('console login in chromium', () => {
     const { unexpected, fixed } = unexpectedViolations(found, ['login', 'home']);
     expect(unexpected).toEqual([]);
     expect(fixed, 'fixed: remove from KNOWN_VIOLATIONS').toEqual([]);
+    await page.close();
+  });
+  it('has no WCAG 2 A/AA violations (axe-core) on the login page and the home page in the dark theme', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/login`);
+    // The theme a browser remembers (the header's switch writes it): dark from the first page on.
+    await page.evaluate(() => localStorage.setItem('tinhso.theme', 'dark'));
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Đăng nhập' }).isEnabled()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    const found = describeViolations('login-dark', await axe(page, 'login-dark'));
+    await screenshot(page, 'login-dark');
+
+    const { oneTimePassword } = await t.services.iam.accounts.create(systemCtx(), {
+      username: 'dothid',
+      fullName: 'Đỗ Thị D',
+      unitId: null,
+      scope: 'all',
+      roles: ['tech_admin'],
+    });
+    await firstLogin(page, t.url, 'dothid', oneTimePassword, strongPassword());
+    await page.goto(`${t.url}/`);
+    await page.getByRole('heading', { name: /Xin chào/ }).waitFor();
+    await settle(page);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    found.push(...describeViolations('home-dark', await axe(page, 'home-dark')));
+    await screenshot(page, 'home-dark');
+    const { unexpected, fixed } = unexpectedViolations(found, ['login-dark', 'home-dark']);
+    expect(unexpected).toEqual([]);
+    expect(fixed, 'fixed: remove from KNOWN_VIOLATIONS').toEqual([]);
+    await page.evaluate(() => localStorage.removeItem('tinhso.theme'));
     await page.close();
   });
 });
