@@ -580,9 +580,15 @@ export function createAvailabilityService(deps: AvailabilityDeps): AvailabilityS
       const visible = await org.visibleUnitIds(ctx);
       const visibleSet = visible === 'all' ? null : new Set(visible);
       const inScope = (unitId: string) => visibleSet === null || visibleSet.has(unitId);
-      const [all, rows] = await Promise.all([destinations(), statesOfUnits(db, visible)]);
+      const listed = (await destinations()).filter((d) => inScope(d.unitId));
+      // The registry's unit is the service's unit now; a state row keeps the unit of its last change.
+      const rows = deps.listDestinations
+        ? await loadStates(
+            db,
+            listed.map((d) => d.serviceId),
+          )
+        : await statesOfUnits(db, visible);
       const byId = new Map(rows.map((r) => [r.serviceId, r]));
-      const listed = all.filter((d) => d.active && inScope(d.unitId));
       const pairs: { id: string; row: StateRow | undefined; d: DestinationService | null; unitId: string }[] =
         listed.map((d) => ({ id: d.serviceId, row: byId.get(d.serviceId), d, unitId: d.unitId }));
       // Without the registry's list, show what availability itself knows.
