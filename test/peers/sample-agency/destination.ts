@@ -50,3 +50,39 @@ export async function startSampleDestination(platform: LgspClientConfig): Promis
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * The same agency's backend in gateway mode: the platform checked the call before forwarding it (steps 4-5
+ * inside the gateway), so the backend only reads who called from the gateway's headers. It must be reachable
+ * from the platform's network only.
+ */
+export async function startSampleBackend(): Promise<SampleDestination> {
+  const seen = { answered: 0, refused: [] as number[] };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.answered++;
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          method: req.method,
+          url: req.url,
+          sourceUnit: req.headers['x-lgsp-source-unit'] ?? null,
+          sourceApplication: req.headers['x-lgsp-source-application'] ?? null,
+          leakedCredentials: Object.keys(req.headers).filter((h) =>
+            ['x-lgsp-signature', 'x-lgsp-session', 'x-lgsp-access-key'].includes(h),
+          ),
+          body: Buffer.concat(chunks).toString('utf8').slice(0, 1000),
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
