@@ -12,6 +12,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EMPTY_SHA256 } from '../../sdk/src/canonical.ts';
 import { signRequest } from '../../sdk/src/sign.ts';
 import { systemCtx } from '../../src/core/context.ts';
+import { rsaKeys, selfSigned } from '../../src/lgsp/registry/testing.ts';
 import {
   axe,
   type BrowserApp,
@@ -197,6 +198,67 @@ describeBrowser('LGSP screens in chromium', () => {
     await page.close();
   });
 
+  it('registers an RSA certificate pasted into the screen, shows its subject, serial and validity, and revokes the key with a reason', async () => {
+    const page = await adminPage();
+    const app = await apiPost(page, '/api/lgsp/applications', {
+      unitId: ids.province,
+      code: 'cong-dich-vu-cong',
+      name: 'Cổng dịch vụ công tỉnh',
+      kind: 'rsa',
+    });
+    const now = Date.now();
+    const pem = await selfSigned(
+      await rsaKeys(),
+      new Date(now - 86_400_000),
+      new Date(now + 365 * 86_400_000),
+      'cong-dich-vu-cong',
+    );
+    await page.goto(`${t.url}/lgsp/applications/${app.id}`);
+    await page.getByRole('tab', { name: 'Khóa truy xuất' }).click();
+    await page.getByRole('button', { name: 'Đăng ký khóa công khai' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Đăng ký khóa công khai' });
+    await dialog.getByLabel('Khóa công khai hoặc chứng thư số (PEM)').fill('không phải PEM');
+    await dialog.getByRole('button', { name: 'Đăng ký khóa công khai' }).click();
+    await dialog.getByText('Nội dung không phải khối PEM').waitFor();
+    await dialog.getByLabel('Khóa công khai hoặc chứng thư số (PEM)').fill(pem);
+    await dialog.getByRole('button', { name: 'Đăng ký khóa công khai' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = page.getByRole('row', { name: /CN=cong-dich-vu-cong/ });
+    await row.waitFor();
+    const text = (await row.textContent()) ?? '';
+    expect(text).toContain('0a1b2c3d');
+    expect(text).toContain('RSA 2048');
+    expect(text).toContain('Hiệu lực');
+    const day = (d: number) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh' }).format(d);
+    expect(text).toContain(`${day(now - 86_400_000)} – ${day(now + 365 * 86_400_000)}`);
+    await screenshot(page, 'lgsp-rsa-certificate');
+
+    await row.getByRole('button', { name: /Thu hồi khóa/ }).click();
+    const revoke = page.getByRole('dialog', { name: /Thu hồi khóa/ });
+    await expect
+      .poll(() => revoke.getByRole('button', { name: 'Thu hồi', exact: true }).isDisabled())
+      .toBe(true);
+    await revoke.getByLabel('Lý do').fill('Chứng thư bị lộ khóa bí mật');
+    await revoke.getByRole('button', { name: 'Thu hồi', exact: true }).click();
+    await revoke.waitFor({ state: 'detached' });
+    await expect.poll(() => row.textContent()).toContain('Đã thu hồi');
+    expect(await row.textContent()).toContain('Chứng thư bị lộ khóa bí mật');
+
+    // Networks: a CIDR added and saved is what the server keeps.
+    await page.getByRole('tab', { name: 'Mạng được phép' }).click();
+    const cidr = page.getByLabel('Dải mạng (CIDR)');
+    await cidr.fill('10.20.300.0/16');
+    await cidr.press('Enter');
+    await page.getByText('Không phải dải địa chỉ IPv4/IPv6 hợp lệ.').waitFor();
+    await cidr.fill('10.20.0.0/16');
+    await cidr.press('Enter');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu.').waitFor();
+    const saved = await page.request.get(`${t.url}/api/lgsp/applications/${app.id}`);
+    expect(((await saved.json()) as { allowedNetworks: string[] }).allowedNetworks).toEqual(['10.20.0.0/16']);
+    await page.close();
+  });
+
   it('grants a right in the matrix and lists it in the history', async () => {
     expect(ids.sourceApp).toBeDefined();
     const page = await adminPage();
@@ -267,8 +329,20 @@ describeBrowser('LGSP screens in chromium', () => {
     await drawer.waitFor();
     expect(await drawer.textContent()).toContain('mot-cua');
     expect(await drawer.textContent()).toContain('200');
+    await page.waitForTimeout(400); // the drawer's opening animation
     await screenshot(page, 'lgsp-exchange-drawer');
     await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+
+    // The export carries the current filter's records.
+    await page.getByRole('button', { name: 'Xuất' }).hover();
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('menuitem', { name: 'Xuất CSV' }).click();
+    const file = await (await downloading).path();
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(file, 'utf8');
+    expect(csv).toContain('/ho-so/42');
+    expect(csv).toContain(DEPARTMENT);
 
     await page.goto(`${t.url}/lgsp/statistics`);
     await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).waitFor();

@@ -5,7 +5,7 @@
  */
 import { KeyOutlined, StopOutlined, SwapOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Descriptions, Flex, Form, Input, Modal, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Flex, Form, Input, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
 import { ProblemAlert } from '../../components/ProblemAlert';
@@ -115,10 +115,6 @@ export function KeysTab({ app, canWrite }: { app: Application; canWrite: boolean
         dataSource={keys.data ?? []}
         pagination={false}
         locale={{ emptyText: <Typography.Text type="secondary">{t(m.noKeys)}</Typography.Text> }}
-        expandable={{
-          rowExpandable: (k) => !!k.certificate || !!k.revokedReason,
-          expandedRowRender: (k) => <KeyDetails k={k} />,
-        }}
         columns={[
           {
             key: 'accessKey',
@@ -138,6 +134,21 @@ export function KeysTab({ app, canWrite }: { app: Application; canWrite: boolean
                   render: (_: unknown, k: Key) => (k.keyBits ? `RSA ${k.keyBits}` : ''),
                 },
                 {
+                  key: 'subject',
+                  title: t(m.certSubject),
+                  render: (_: unknown, k: Key) =>
+                    k.certificate ? (
+                      <Flex vertical style={{ lineHeight: 1.25 }}>
+                        <span>{k.certificate.subject}</span>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {t(m.certSerial)}: {k.certificate.serial}
+                        </Typography.Text>
+                      </Flex>
+                    ) : (
+                      <Typography.Text type="secondary">{t(m.bareKey)}</Typography.Text>
+                    ),
+                },
+                {
                   key: 'cert',
                   title: t(m.certValidity),
                   render: (_: unknown, k: Key) =>
@@ -153,7 +164,20 @@ export function KeysTab({ app, canWrite }: { app: Application; canWrite: boolean
             key: 'until',
             title: t(m.validUntil),
             render: (_, k) =>
-              k.revokedAt ? `${t(m.revokedAt)} ${formatDateTime(k.revokedAt)}` : formatDateTime(k.validUntil),
+              k.revokedAt ? (
+                <Flex vertical style={{ lineHeight: 1.25 }}>
+                  <span>
+                    {t(m.revokedAt)} {formatDateTime(k.revokedAt)}
+                  </span>
+                  {k.revokedReason && (
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      {t(m.reason)}: {k.revokedReason}
+                    </Typography.Text>
+                  )}
+                </Flex>
+              ) : (
+                formatDateTime(k.validUntil)
+              ),
           },
           ...(canWrite
             ? [
@@ -216,35 +240,6 @@ export function KeysTab({ app, canWrite }: { app: Application; canWrite: boolean
         />
       )}
     </Flex>
-  );
-}
-
-function KeyDetails({ k }: { k: Key }) {
-  const { t } = useI18n();
-  return (
-    <Descriptions
-      size="small"
-      column={1}
-      bordered
-      items={[
-        ...(k.certificate
-          ? [
-              { key: 'subject', label: t(m.certSubject), children: k.certificate.subject },
-              {
-                key: 'serial',
-                label: t(m.certSerial),
-                children: <Typography.Text code>{k.certificate.serial}</Typography.Text>,
-              },
-              {
-                key: 'validity',
-                label: t(m.certValidity),
-                children: `${formatDateTime(k.certificate.notBefore)} – ${formatDateTime(k.certificate.notAfter)}`,
-              },
-            ]
-          : []),
-        ...(k.revokedReason ? [{ key: 'reason', label: t(m.reason), children: k.revokedReason }] : []),
-      ]}
-    />
   );
 }
 

@@ -180,7 +180,7 @@ function RightsMatrix({ unitId, canWrite }: { unitId?: string; canWrite: boolean
   return (
     <Flex vertical gap={8}>
       {matrix.error ? <ProblemAlert error={matrix.error} onRetry={() => void matrix.refetch()} /> : null}
-      {matrix.data?.truncated && <Alert type="warning" showIcon title={t(m.statsUnitHint)} />}
+      {matrix.data?.truncated && <Alert type="warning" showIcon title={t(m.matrixTruncated)} />}
       <Table<MatrixApp>
         size="small"
         bordered

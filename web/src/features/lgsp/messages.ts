@@ -187,7 +187,12 @@ export const m = defineMessages({
   certSubject: { vi: 'Chủ thể chứng thư', en: 'Certificate subject' },
   certSerial: { vi: 'Số sê-ri', en: 'Serial number' },
   certValidity: { vi: 'Hiệu lực chứng thư', en: 'Certificate validity' },
+  bareKey: { vi: 'Khóa công khai (không kèm chứng thư)', en: 'Public key (no certificate)' },
   registerKey: { vi: 'Đăng ký khóa công khai', en: 'Register public key' },
+  matrixTruncated: {
+    vi: 'Có quá nhiều ứng dụng hoặc dịch vụ để hiện hết; hãy lọc theo đơn vị.',
+    en: 'Too many applications or services to show them all; filter by unit.',
+  },
 
   // Provides / rights held
   noProvided: { vi: 'Ứng dụng không cung cấp dịch vụ nào.', en: 'The application provides no service.' },
