@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { queryRows, sql } from '../../src/core/db/index.ts';
 import { PROBE_JOB, TRAFFIC_HOLD_DOWN_MS } from '../../src/lgsp/availability/index.ts';
+import { PROBE_TIMEOUT_CAP_MS, probeTarget, probeTimeoutMs } from '../../src/lgsp/availability/probe.ts';
 import { buildProvince, type Province } from '../../src/org/testing.ts';
 import { loginAs } from '../helpers/app.ts';
 import {
@@ -156,6 +157,23 @@ describe('active probes (LGSP-15)', () => {
     await round();
     expect(node.availability.state(d.serviceId)?.online).toBe(true);
     registry.services.delete(d.serviceId);
+  });
+});
+
+describe('probe target and timeout', () => {
+  it('joins the health path to the base URL, HEADs the base URL without one, and caps the timeout at 5 s', () => {
+    const unit = { id: crypto.randomUUID(), code: '000.00.01.H99' };
+    expect(probeTarget(destination(unit, 'http://h:8080/api/', { healthPath: '/health?deep=0' }))).toEqual({
+      url: 'http://h:8080/api/health?deep=0',
+      method: 'GET',
+    });
+    expect(probeTarget(destination(unit, 'http://h/api', { healthPath: null }))).toEqual({
+      url: 'http://h/api',
+      method: 'HEAD',
+    });
+    expect(probeTimeoutMs(destination(unit, 'http://h', { timeoutMs: 30_000 }))).toBe(PROBE_TIMEOUT_CAP_MS);
+    expect(PROBE_TIMEOUT_CAP_MS).toBe(5000);
+    expect(probeTimeoutMs(destination(unit, 'http://h', { timeoutMs: 800 }))).toBe(800);
   });
 });
 
