@@ -57,6 +57,7 @@ export class RateLimiter {
   private syncing: Promise<void> | null = null;
   private firstSync: Promise<void> | null = null;
   private synced = false;
+  private lastBeat = 0;
   /** Sync statistics (exported for the benchmark and health). */
   readonly stats = { syncs: 0, failures: 0 };
 
@@ -170,6 +171,9 @@ export class RateLimiter {
 
   private async doSync(): Promise<void> {
     const now = this.now();
+    // An idle node only needs its heartbeat (so others count it) about once a second, not every tick.
+    if (this.counters.size === 0 && this.synced && Date.now() - this.lastBeat < 1000) return;
+    this.lastBeat = Date.now();
     const minuteWin = Math.floor(now / MINUTE);
     const dayWin = Math.floor((now + VN_OFFSET) / DAY);
     const rows: { key: string; win: number; n: number }[] = [];
