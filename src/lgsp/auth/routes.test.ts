@@ -182,7 +182,7 @@ describe('Article 10, steps 1 to 6 (LGSP-29)', () => {
     );
   });
 
-  it('ends sessions when they expire, and at once when the source key is revoked or the application suspended', async () => {
+  it('ends sessions when they expire, and at once when the source key is revoked, the application suspended or the right withdrawn', async () => {
     const { source, destination, service } = province();
     const key = (await requestSession(source, { unitCode: service.unitCode, service: 'hotich' })).json()
       .sessionKey as string;
@@ -197,6 +197,16 @@ describe('Article 10, steps 1 to 6 (LGSP-29)', () => {
     // The destination hears the same.
     const refused = await introspect(destination, key, { ...sourceCall(source, key) });
     expect(refused.json()).toMatchObject({ active: false, code: 'LGSP_ACCESS_KEY_REVOKED' });
+
+    // A right withdrawn after issue: the session keeps only what is still allowed, then ends.
+    const narrowed = province();
+    const key3 = (
+      await requestSession(narrowed.source, { unitCode: narrowed.service.unitCode, service: 'hotich' })
+    ).json().sessionKey as string;
+    h.registry.grant(narrowed.source.credential, narrowed.service, ['GET']);
+    await expect(h.auth.verifySession(key3)).resolves.toMatchObject({ operations: ['GET'] });
+    h.registry.grant(narrowed.source.credential, narrowed.service, []);
+    await expect(h.auth.verifySession(key3)).rejects.toMatchObject({ code: 'LGSP_ACCESS_DENIED' });
 
     const fresh = province();
     const key2 = (

@@ -131,7 +131,18 @@ export function createAuthCore(deps: AuthCoreDeps) {
       throw new AppError('LGSP_SESSION_INVALID');
     }
     assertUsable(credential, platform.now());
-    return claims;
+    // A right withdrawn after issue ends the session too (also cached): the session keeps only the
+    // operations the right still allows.
+    const right = await registry.allowedOperations(claims.sourceApplicationId, claims.serviceId);
+    const operations = claims.operations.filter((op) => right.includes(op));
+    if (operations.length === 0) {
+      const service = await registry.destinationById(claims.serviceId);
+      throw new AppError('LGSP_ACCESS_DENIED', {
+        unitCode: service?.unitCode ?? '?',
+        service: service?.serviceCode ?? '?',
+      });
+    }
+    return operations.length === claims.operations.length ? claims : { ...claims, operations };
   }
 
   /** The operations a session may grant: the right's, limited to what the service accepts and was asked. */
