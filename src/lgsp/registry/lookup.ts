@@ -252,9 +252,14 @@ export function createLookup(
     notify(all);
   });
 
+  // When each cached credential's key stops working by itself: a rotated key's overlap end, or the
+  // end of the certificate an RSA key came with (X-Road refuses a signature under an expired certificate).
+  const expiries = new WeakMap<AppCredential, number>();
+
   function effective(credential: AppCredential): AppCredential {
-    if (credential.keyStatus !== 'rotated' || !credential.validUntil) return credential;
-    return credential.validUntil.getTime() <= clock() ? { ...credential, keyStatus: 'expired' } : credential;
+    if (credential.keyStatus !== 'rotated' && credential.keyStatus !== 'active') return credential;
+    const ends = expiries.get(credential);
+    return ends !== undefined && ends <= clock() ? { ...credential, keyStatus: 'expired' } : credential;
   }
 
   return {
@@ -265,7 +270,7 @@ export function createLookup(
         if (!row) return null;
         const unitCode = (await unitCodeOf(row.unitId)) ?? '';
         const status: KeyStatus = row.status;
-        return Object.freeze({
+        const credential: AppCredential = Object.freeze({
           applicationId: row.applicationId,
           applicationCode: row.applicationCode,
           applicationName: row.applicationName,
@@ -286,7 +291,12 @@ export function createLookup(
           applicationActive: row.applicationStatus === 'active',
           rateLimitPerMinute: row.rateLimitPerMinute,
           quotaPerDay: row.quotaPerDay,
-        } satisfies AppCredential);
+        });
+        const ends = [status === 'rotated' ? row.validUntil : null, row.certificateNotAfter]
+          .filter((d): d is Date => d !== null)
+          .map((d) => d.getTime());
+        if (ends.length) expiries.set(credential, Math.min(...ends));
+        return credential;
       });
       return credential ? effective(credential) : null;
     },

@@ -307,6 +307,32 @@ describe('keys (LGSP-29)', () => {
   });
 });
 
+describe('certificate validity', () => {
+  it('expires a key with its certificate', async () => {
+    const app = await svc().createApplication(operator(), {
+      unitId: p.health.id,
+      code: freshCode(),
+      name: 'Hệ thống ký số',
+      kind: 'rsa',
+    });
+    const now = t.clock.now.getTime();
+    const keys = await rsaKeys();
+    const pem = await selfSigned(keys, new Date(now - HOUR), new Date(now + 30_000));
+    const { key } = await svc().registerPublicKey(operator(), app.id, { pem });
+    expect((await registry.lookup.credentialByAccessKey(key.accessKey))?.keyStatus).toBe('active');
+    // Within the cache's lifetime: the expiry is derived from the cached certificate end, no reload.
+    const misses = registry.stats().misses;
+    t.clock.advance(31_000);
+    try {
+      expect((await registry.lookup.credentialByAccessKey(key.accessKey))?.keyStatus).toBe('expired');
+      expect(registry.stats().misses).toBe(misses);
+      expect((await svc().listKeys(operator(), app.id))[0]?.status).toBe('expired');
+    } finally {
+      t.clock.advance(-31_000);
+    }
+  });
+});
+
 describe('services and destination lookup', () => {
   it('validates URLs and codes per unit, and finds a service by unit code and id', async () => {
     const { app } = await hmacApplication(svc(), p.finance);
@@ -491,7 +517,10 @@ describe('lists for availability', () => {
     const stopped = await restService(svc(), provider.app.id);
     await svc().updateService(operator(), stopped.id, { active: false });
     const all = await registry.listDestinations();
-    expect(all.find((d) => d.serviceId === live.id)).toMatchObject({ unitCode: q.finance.code, active: true });
+    expect(all.find((d) => d.serviceId === live.id)).toMatchObject({
+      unitCode: q.finance.code,
+      active: true,
+    });
     expect(all.map((d) => d.serviceId)).not.toContain(stopped.id);
 
     expect(await registry.unitsWithRightsTo(live.id)).toEqual([]);

@@ -104,10 +104,16 @@ export type RegistryService = ReturnType<typeof createRegistryService>;
 
 const MATRIX_MAX = 500;
 
-/** The effective state of a key at `now` (a rotated key past its overlap is expired). */
-export function keyStatusAt(key: Pick<KeyRow, 'status' | 'validUntil'>, now: Date): KeyView['status'] {
+/** The effective state of a key at `now`: a rotated key past its overlap, or a certificate past its end, is expired. */
+export function keyStatusAt(
+  key: Pick<KeyRow, 'status' | 'validUntil' | 'certificateNotAfter'>,
+  now: Date,
+): KeyView['status'] {
+  if (key.status === 'revoked') return key.status;
   if (key.status === 'rotated' && key.validUntil && key.validUntil.getTime() <= now.getTime())
     return 'expired';
+  // A key registered with a certificate stops with it.
+  if (key.certificateNotAfter && key.certificateNotAfter.getTime() <= now.getTime()) return 'expired';
   return key.status;
 }
 

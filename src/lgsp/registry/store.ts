@@ -216,6 +216,7 @@ export interface CredentialRow {
   secretSealed: string | null;
   publicKeyPem: string | null;
   validUntil: Date | null;
+  certificateNotAfter: Date | null;
   applicationId: string;
   applicationCode: string;
   applicationName: string;
@@ -236,6 +237,7 @@ function credentialQuery(db: Db) {
       secretSealed: keys.secretSealed,
       publicKeyPem: keys.publicKeyPem,
       validUntil: keys.validUntil,
+      certificateNotAfter: keys.certificateNotAfter,
       applicationId: applications.id,
       applicationCode: applications.code,
       applicationName: applications.name,
