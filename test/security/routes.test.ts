@@ -89,6 +89,7 @@ const BUSINESS_LEVEL = new Set([
   'GET /api/audit/categories',
   'GET /api/audit/entries',
   'GET /api/audit/export',
+  'GET /api/audit/stats',
   'GET /api/audit/verify',
   'GET /api/system/audit/retention',
 ]);
@@ -430,6 +431,7 @@ describe('injection, path traversal, LFI and RFI (SEC-13)', () => {
     'GET /api/iam/accounts ?q',
     'GET /api/org/units ?q',
     'GET /api/audit/entries ?q',
+    'GET /api/audit/stats ?q',
     'GET /api/search ?q',
     'GET /api/system/scheduler/runs ?job',
     'POST /api/iam/accounts .fullName',
