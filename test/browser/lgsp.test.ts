@@ -353,6 +353,108 @@ describeBrowser('LGSP screens in chromium', () => {
     await page.close();
   });
 
+  it('registers a service through the screen, edits it, and rotates a key with the new secret shown once', async () => {
+    const page = await adminPage();
+    await page.goto(`${t.url}/lgsp/services`);
+    await page.getByRole('button', { name: 'Đăng ký dịch vụ' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Đăng ký dịch vụ' });
+    const provider = dialog.getByLabel('Ứng dụng cung cấp');
+    await provider.click();
+    await provider.fill('mot-cua');
+    await page.locator('.ant-select-item-option').filter({ hasText: 'mot-cua' }).click();
+    await dialog.getByLabel('Mã dịch vụ').fill('tiep-nhan');
+    await dialog.getByLabel('Tên', { exact: true }).fill('Tiếp nhận hồ sơ một cửa');
+    await dialog.getByLabel('Địa chỉ gốc (base URL)').fill(`${destinationUrl}/mot-cua`);
+    await dialog.getByLabel('Đường dẫn kiểm tra tình trạng').fill('/health');
+    await dialog.getByRole('checkbox', { name: 'PUT' }).check();
+    const types = dialog.getByLabel('Loại dữ liệu');
+    await types.fill('hồ sơ');
+    await types.press('Enter');
+    await dialog.getByRole('button', { name: 'Đăng ký dịch vụ' }).click();
+    await page.waitForURL(/\/lgsp\/services\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name: /Tiếp nhận hồ sơ một cửa/ }).waitFor();
+    const info = page.getByRole('tabpanel');
+    await expect.poll(() => info.textContent()).toContain(`/${PROVINCE}/tiep-nhan`);
+    expect(await info.textContent()).toContain('hồ sơ');
+    expect(await info.textContent()).toContain('PUT');
+
+    await page.getByRole('button', { name: 'Sửa', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Sửa dịch vụ' });
+    await edit.getByLabel('Thời gian chờ tối đa (ms)').fill('7000');
+    await edit.getByRole('button', { name: 'Lưu' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await expect.poll(() => info.textContent()).toContain('7000');
+
+    // Rotation: a new secret, once; the old key stays usable for the overlap.
+    await page.goto(`${t.url}/lgsp/applications/${ids.sourceApp}`);
+    await page.getByRole('tab', { name: 'Khóa truy xuất' }).click();
+    await page.getByRole('button', { name: 'Đổi khóa' }).click();
+    const rotate = page.getByRole('dialog', { name: 'Đổi khóa' });
+    await rotate.getByLabel('Lý do').fill('Định kỳ 90 ngày');
+    await rotate.getByRole('button', { name: 'Đổi khóa' }).click();
+    const secretDialog = page.getByRole('dialog', { name: 'Khóa truy xuất mới' });
+    const newKey = await secretDialog.getByTestId('new-access-key').inputValue();
+    const newSecret = await secretDialog.getByTestId('new-secret-key').inputValue();
+    expect(newKey).not.toBe(issued?.accessKey);
+    await secretDialog.getByRole('button', { name: 'Tôi đã lưu secret key' }).click();
+    await page.getByRole('row', { name: new RegExp(newKey) }).waitFor();
+    expect(await page.getByRole('row', { name: new RegExp(issued!.accessKey) }).textContent()).toContain(
+      'Đã đổi (chuyển tiếp)',
+    );
+    expect(await page.content()).not.toContain(newSecret);
+    await page.close();
+  });
+
+  it('shows a registry reader the LGSP menu without any write control, and an ordinary user no LGSP menu', async () => {
+    const { oneTimePassword } = await t.services.iam.accounts.create(systemCtx(), {
+      username: 'lethixem',
+      fullName: 'Lê Thị Xem',
+      unitId: null,
+      scope: 'all',
+      roles: ['business_admin'],
+    });
+    const page = await browser.newPage();
+    await firstLogin(page, t.url, 'lethixem', oneTimePassword, strongPassword());
+    const menu = page.getByRole('navigation', { name: 'menu' });
+    await expect.poll(() => menu.textContent()).toContain('LGSP — Tích hợp, chia sẻ dữ liệu');
+    for (const entry of [
+      'Đơn vị kết nối & ứng dụng',
+      'Dịch vụ',
+      'Quyền truy xuất',
+      'Nhật ký trao đổi',
+      'Thống kê',
+    ])
+      expect(await menu.textContent()).toContain(entry);
+    await page.goto(`${t.url}/lgsp/applications`);
+    await page.getByRole('row', { name: /mot-cua/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Đăng ký ứng dụng' }).count()).toBe(0);
+    await page.getByRole('row', { name: /mot-cua/ }).press('Enter');
+    await page.getByRole('heading', { name: /Hệ thống một cửa điện tử/ }).waitFor();
+    expect(await page.getByRole('button', { name: 'Tạm ngừng' }).count()).toBe(0);
+    await page.getByText('Bạn chỉ có quyền xem mục này.').first().waitFor();
+    await page.goto(`${t.url}/lgsp/rights`);
+    await page.getByText('Bạn chỉ được xem ma trận quyền').waitFor();
+    await page.getByRole('row', { name: /mot-cua/ }).waitFor();
+    expect(await page.getByTestId('right-mot-cua-hotich').count()).toBe(0);
+    await page.close();
+
+    const { oneTimePassword: otp } = await t.services.iam.accounts.create(systemCtx(), {
+      username: 'phamvanthuong',
+      fullName: 'Phạm Văn Thường',
+      unitId: null,
+      scope: 'own',
+      roles: ['user'],
+    });
+    const plain = await browser.newPage();
+    await firstLogin(plain, t.url, 'phamvanthuong', otp, strongPassword());
+    const plainMenu = plain.getByRole('navigation', { name: 'menu' });
+    await expect.poll(() => plainMenu.textContent()).toContain('Trang chủ');
+    expect(await plainMenu.textContent()).not.toContain('LGSP');
+    await plain.goto(`${t.url}/lgsp/rights`);
+    await plain.getByText('Bạn không có quyền xem trang này.').waitFor();
+    await plain.close();
+  });
+
   it('has no WCAG 2 A/AA violations (axe-core) on any LGSP screen', async () => {
     const page = await adminPage();
     const screens = [
