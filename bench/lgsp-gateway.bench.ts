@@ -11,9 +11,9 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodePath, signRequest, verifyRequestSignature } from '../sdk/src/index.ts';
@@ -37,16 +37,37 @@ function freePort(): Promise<number> {
 
 interface Run {
   rps: number;
+  /** CPU time the proxy's processes spent per request (µs): comparable even on a busy machine. */
+  cpuUsPerRequest: number | null;
   p50: number;
   p99: number;
   errors: number;
   non2xx: number;
 }
 
-async function run(options: autocannon.Options): Promise<Run> {
-  const r = await autocannon({ ...options, duration: DURATION });
+/** User + system CPU ticks (1/100 s) of a process and its descendants, from /proc. */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    let ticks = Number(fields[11]) + Number(fields[12]);
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      for (const child of children ? children.split(' ') : []) ticks += cpuTicks(Number(child));
+    }
+    return ticks;
+  } catch {
+    return 0;
+  }
+}
+
+async function run(options: autocannon.Options, pid?: number): Promise<Run> {
+  const before = pid ? cpuTicks(pid) : 0;
+  const r = await autocannon({ duration: DURATION, ...options });
+  const ticks = pid ? cpuTicks(pid) - before : 0;
   return {
     rps: Math.round(r.requests.average),
+    cpuUsPerRequest: pid && r.requests.total > 0 ? Math.round((ticks * 10_000) / r.requests.total) : null,
     p50: r.latency.p50,
     p99: r.latency.p99,
     errors: r.errors,
@@ -308,15 +329,17 @@ for (const size of SIZES) {
   await run({ url: base, connections: 10, requests: [signed()], duration: 2 } as autocannon.Options);
   for (const clients of CLIENTS) {
     const plain = { method: 'POST' as const, body, headers: contentType, connections: clients };
-    const direct = await run({ url: `http://127.0.0.1:${destPort}/api/b${size}`, ...plain });
+    const direct = await run(
+      { url: `http://127.0.0.1:${destPort}/api/b${size}`, ...plain },
+      destination.child.pid,
+    );
     const viaNginx = nginx
-      ? await run({ url: `http://127.0.0.1:${nginxPort}/api/b${size}`, ...plain })
+      ? await run({ url: `http://127.0.0.1:${nginxPort}/api/b${size}`, ...plain }, nginx.pid)
       : null;
-    const gateway = await run({
-      url: base,
-      connections: clients,
-      requests: [signed()],
-    } as autocannon.Options);
+    const gateway = await run(
+      { url: base, connections: clients, requests: [signed()] } as autocannon.Options,
+      server.child.pid,
+    );
     results.push({
       bodyBytes: size,
       clients,
@@ -326,6 +349,12 @@ for (const size of SIZES) {
       ratioToNginx: viaNginx ? Math.round((gateway.rps / viaNginx.rps) * 1000) / 1000 : null,
       addedP99VsNginxMs: viaNginx ? gateway.p99 - viaNginx.p99 : null,
       addedP99VsDirectMs: gateway.p99 - direct.p99,
+      // nginx's CPU per request over the gateway's: the throughput ratio on equal, dedicated cores.
+      cpuRatioToNginx:
+        viaNginx?.cpuUsPerRequest && gateway.cpuUsPerRequest
+          ? Math.round((viaNginx.cpuUsPerRequest / gateway.cpuUsPerRequest) * 1000) / 1000
+          : null,
+      loadAverage: loadavg()[0],
     });
   }
 }
