@@ -455,8 +455,8 @@ describeBrowser('LGSP screens in chromium', () => {
     await plain.close();
   });
 
-  it('has no WCAG 2 A/AA violations (axe-core) on any LGSP screen', async () => {
-    const page = await adminPage();
+  /** Visits every LGSP screen, screenshots it and runs axe-core; fails on any violation. */
+  async function axeEveryScreen(page: Page, suffix: string): Promise<void> {
     const screens = [
       ['/lgsp/applications', 'lgsp-applications'],
       [`/lgsp/applications/${ids.sourceApp}`, 'lgsp-application'],
@@ -473,14 +473,38 @@ describeBrowser('LGSP screens in chromium', () => {
       await page.goto(`${t.url}${path}`);
       await page.locator('main main').waitFor();
       await settle(page);
-      await screenshot(page, name);
-      found.push(...describeViolations(name, await axe(page, name)));
+      await screenshot(page, `${name}${suffix}`);
+      found.push(...describeViolations(`${name}${suffix}`, await axe(page, `${name}${suffix}`)));
     }
     const { unexpected } = unexpectedViolations(
       found,
-      screens.map(([, name]) => name),
+      screens.map(([, name]) => `${name}${suffix}`),
     );
     expect(unexpected).toEqual([]);
+  }
+
+  it('has no WCAG 2 A/AA violations (axe-core) on any LGSP screen in the light theme', async () => {
+    const page = await adminPage();
+    await axeEveryScreen(page, '');
     await page.close();
+  });
+
+  it('has no WCAG 2 A/AA violations (axe-core) on any LGSP screen in the dark theme', async () => {
+    const page = await adminPage();
+    await page.goto(`${t.url}/`);
+    const toggle = page.getByRole('button', { name: 'Giao diện tối' });
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+    try {
+      await axeEveryScreen(page, '-dark');
+    } finally {
+      // The choice is saved in the administrator's preferences: put the light theme back.
+      await page.goto(`${t.url}/`);
+      await page.getByRole('button', { name: 'Giao diện tối' }).click();
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Giao diện tối' }).getAttribute('aria-pressed'))
+        .toBe('false');
+      await page.close();
+    }
   });
 });

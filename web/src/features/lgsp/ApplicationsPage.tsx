@@ -100,7 +100,7 @@ function UnitsCard({ selected, onSelect }: { selected?: string; onSelect: (id?: 
                 <Flex vertical style={{ lineHeight: 1.25 }}>
                   <span>{u.unit.name}</span>
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    {u.unit.code}
+                    {u.unit.code} {u.status === 'closed' && <Tag>{t(m.closedCode)}</Tag>}
                   </Typography.Text>
                 </Flex>
               ),

@@ -25,14 +25,16 @@ import {
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api, call, type ResponseOf } from '../../api/client';
 import type { paths } from '../../api/schema';
+import { useSession } from '../../auth/session';
 import { useTableFilters } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
 import { useI18n } from '../../i18n';
 import { formatBytes, formatDateTime, formatNumber } from '../../lib/format';
 import { UnitSelect } from '../org/UnitSelect';
+import { unitMap, useUnitTree } from '../org/units';
 import { m } from './messages';
 import { BAD_RED, OK_GREEN } from './parts';
 
@@ -77,8 +79,20 @@ function Outcome({ r }: { r: Exchange }) {
   );
 }
 
+/** A unit's name for display when the person may read the organisation tree; its code otherwise. */
+function useUnitName() {
+  const { has } = useSession();
+  const tree = useUnitTree(true);
+  const units = useMemo(() => unitMap(has('org.read') ? tree.data : undefined), [tree.data, has]);
+  return (id: string | null) => {
+    const u = id ? units.get(id) : undefined;
+    return u ? u.shortName || u.name : null;
+  };
+}
+
 export default function ExchangesPage() {
   const { t, lang } = useI18n();
+  const unitName = useUnitName();
   const [filters, setFilters] = useTableFilters();
   const [open, setOpen] = useState<Exchange | null>(null);
   const query = toQuery(filters);
@@ -109,15 +123,25 @@ export default function ExchangesPage() {
       render: (_, r) => (
         <Flex vertical style={{ lineHeight: 1.25 }}>
           <span>{r.sourceUnitCode ?? '—'}</span>
-          {r.sourceApplicationCode && (
-            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {r.sourceApplicationCode}
-            </Typography.Text>
-          )}
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {[unitName(r.sourceUnitId), r.sourceApplicationCode].filter(Boolean).join(' · ')}
+          </Typography.Text>
         </Flex>
       ),
     },
-    { key: 'destination', title: t(m.destinationUnit), width: 150, dataIndex: 'destinationUnitCode' },
+    {
+      key: 'destination',
+      title: t(m.destinationUnit),
+      width: 170,
+      render: (_, r) => (
+        <Flex vertical style={{ lineHeight: 1.25 }}>
+          <span>{r.destinationUnitCode}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {unitName(r.destinationUnitId)}
+          </Typography.Text>
+        </Flex>
+      ),
+    },
     {
       key: 'service',
       title: t(m.service),
@@ -301,12 +325,24 @@ export default function ExchangesPage() {
           )}
         </Flex>
       </Card>
-      <ExchangeDrawer record={open} onClose={() => setOpen(null)} />
+      <ExchangeDrawer record={open} onClose={() => setOpen(null)} unitName={unitName} />
     </Flex>
   );
 }
 
-function ExchangeDrawer({ record, onClose }: { record: Exchange | null; onClose: () => void }) {
+function ExchangeDrawer({
+  record,
+  onClose,
+  unitName,
+}: {
+  record: Exchange | null;
+  onClose: () => void;
+  unitName: (id: string | null) => string | null;
+}) {
+  const named = (id: string | null, code: string | null) => {
+    const name = unitName(id);
+    return name ? `${code ?? '—'} · ${name}` : (code ?? '—');
+  };
   const { t, lang } = useI18n();
   const mode = record ? (`mode_${record.mode}` as keyof typeof m) : null;
   return (
@@ -320,9 +356,17 @@ function ExchangeDrawer({ record, onClose }: { record: Exchange | null; onClose:
           items={[
             { key: 'in', label: t(m.timeIn), children: formatDateTime(record.timeIn) },
             { key: 'out', label: t(m.timeOut), children: formatDateTime(record.timeOut) },
-            { key: 'src', label: t(m.sourceUnit), children: record.sourceUnitCode ?? '—' },
+            {
+              key: 'src',
+              label: t(m.sourceUnit),
+              children: named(record.sourceUnitId, record.sourceUnitCode),
+            },
             { key: 'app', label: t(m.sourceApp), children: record.sourceApplicationCode ?? '—' },
-            { key: 'dst', label: t(m.destinationUnit), children: record.destinationUnitCode },
+            {
+              key: 'dst',
+              label: t(m.destinationUnit),
+              children: named(record.destinationUnitId, record.destinationUnitCode),
+            },
             {
               key: 'svc',
               label: t(m.service),

@@ -32,7 +32,7 @@ import { formatDateTime } from '../../lib/format';
 import { UnitSelect } from '../org/UnitSelect';
 import { httpMethods, lgspKeys, type Matrix, type RightHistory } from './api';
 import { m } from './messages';
-import { BAD_RED, DangerButton, OK_GREEN } from './parts';
+import { BAD_RED, DangerButton, OK_GREEN, useStatusText } from './parts';
 
 type MatrixApp = Matrix['applications'][number];
 type MatrixService = Matrix['services'][number];
@@ -219,6 +219,7 @@ function RightModal({
   const { t } = useI18n();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
+  const statusColours = useStatusText();
   const [ops, setOps] = useState<string[]>(current.length ? current : service.allowedMethods.slice(0, 1));
   const [reason, setReason] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -314,7 +315,7 @@ function RightModal({
             options={offered.map((x) => ({ value: x, label: x }))}
           />
           {ops.length === 0 && (
-            <Typography.Text style={{ display: 'block', color: BAD_RED }}>
+            <Typography.Text style={{ display: 'block', color: statusColours.bad }}>
               {t(m.pickOperations)}
             </Typography.Text>
           )}

@@ -35,7 +35,7 @@ import { useCrumbs } from '../../shell/crumbs';
 import { UnitSelect } from '../org/UnitSelect';
 import { type DirectoryEntry, lgspKeys, type Service } from './api';
 import { m } from './messages';
-import { StateTag } from './parts';
+import { StateTag, useDuration } from './parts';
 import { ServiceFormModal } from './ServiceForm';
 
 type Availability = ResponseOf<'/api/lgsp/availability', 'get'>;
@@ -444,22 +444,6 @@ function ServiceDetail() {
       )}
     </>
   );
-}
-
-/** "2 giờ 5 phút" from seconds. */
-function useDuration() {
-  const { lang } = useI18n();
-  return (sec: number) => {
-    const d = Math.floor(sec / 86_400);
-    const h = Math.floor((sec % 86_400) / 3600);
-    const min = Math.floor((sec % 3600) / 60);
-    const s = Math.floor(sec % 60);
-    const parts =
-      lang === 'vi'
-        ? [d && `${d} ngày`, h && `${h} giờ`, min && `${min} phút`, !d && !h && `${s} giây`]
-        : [d && `${d} d`, h && `${h} h`, min && `${min} min`, !d && !h && `${s} s`];
-    return parts.filter(Boolean).join(' ');
-  };
 }
 
 function AvailabilityHistory({ serviceId }: { serviceId: string }) {

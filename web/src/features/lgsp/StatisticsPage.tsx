@@ -18,6 +18,7 @@ import { useI18n } from '../../i18n';
 import { formatNumber } from '../../lib/format';
 import { unitMap, useUnitTree } from '../org/units';
 import { m } from './messages';
+import { useDuration } from './parts';
 
 type DayRow = ResponseOf<'/api/lgsp/statistics', 'get'>['items'][number];
 type ErrorRow = ResponseOf<'/api/lgsp/errors', 'get'>['items'][number];
@@ -230,10 +231,8 @@ export default function StatisticsPage() {
     return { traffic, errorChart, latencyChart, avail };
   }, [days, perDay, errorRows, latency, availabilityRows, t]);
 
-  const minutes = (v: number) =>
-    v >= 60
-      ? `${n(Math.floor(v / 60))} ${lang === 'vi' ? 'giờ' : 'h'} ${Math.round(v % 60)} ${lang === 'vi' ? 'phút' : 'min'}`
-      : `${n(Math.round(v))} ${lang === 'vi' ? 'phút' : 'min'}`;
+  const duration = useDuration();
+  const minutes = (v: number) => duration(Math.round(v * 60));
 
   return (
     <Flex vertical gap={12}>

@@ -394,4 +394,9 @@ export const m = defineMessages({
     en: 'Pick a unit to see its own figures; empty: your whole scope.',
   },
   ms: { vi: '{n} ms', en: '{n} ms' },
+  durDays: { vi: '{n} ngày', en: '{n} d' },
+  durHours: { vi: '{n} giờ', en: '{n} h' },
+  durMinutes: { vi: '{n} phút', en: '{n} min' },
+  durSeconds: { vi: '{n} giây', en: '{n} s' },
+  closedCode: { vi: 'Mã đã đóng', en: 'Code closed' },
 });

@@ -12,6 +12,7 @@ import {
 } from '@ant-design/icons';
 import { Alert, App, Button, type ButtonProps, Flex, Input, List, Modal, Tag, Typography } from 'antd';
 import { useState } from 'react';
+import { statusText, useTheme } from '../../app/theme';
 import { FileUpload } from '../../components/FileUpload';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
@@ -41,12 +42,18 @@ export function StateTag({ online, since }: { online: boolean | null | undefined
   return <Tag icon={<QuestionCircleOutlined />}>{t(m.unknown)}</Tag>;
 }
 
+/** Warning and error text colours that keep WCAG AA in the current theme. */
+export function useStatusText() {
+  return statusText[useTheme().theme];
+}
+
 /**
  * A danger button whose text passes WCAG AA: Ant Design's danger red #ff4d4f is 3.3:1 on white, so the
  * outline takes the darker red.
  */
 export function DangerButton(props: ButtonProps) {
-  const style = props.disabled ? props.style : { color: BAD_RED, borderColor: BAD_RED, ...props.style };
+  const { bad } = useStatusText();
+  const style = props.disabled ? props.style : { color: bad, borderColor: bad, ...props.style };
   return <Button danger {...props} style={style} />;
 }
 
@@ -145,6 +152,7 @@ export function CidrListEditor({
   disabled?: boolean;
 }) {
   const { t } = useI18n();
+  const { bad } = useStatusText();
   const [draft, setDraft] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const add = () => {
@@ -185,7 +193,7 @@ export function CidrListEditor({
             </Button>
           </Flex>
           {problem && (
-            <Typography.Text id="lgsp-cidr-problem" role="alert" style={{ color: BAD_RED }}>
+            <Typography.Text id="lgsp-cidr-problem" role="alert" style={{ color: bad }}>
               {problem}
             </Typography.Text>
           )}
@@ -234,6 +242,7 @@ export function PemInput({
   id?: string;
 }) {
   const { t } = useI18n();
+  const { bad } = useStatusText();
   const [problem, setProblem] = useState<string | null>(null);
   return (
     <Flex vertical gap={8}>
@@ -264,7 +273,7 @@ export function PemInput({
         }}
       />
       {problem && (
-        <Typography.Text role="alert" style={{ color: BAD_RED }}>
+        <Typography.Text role="alert" style={{ color: bad }}>
           {problem}
         </Typography.Text>
       )}
@@ -285,4 +294,22 @@ export function AppStatusTag({ status }: { status: 'active' | 'suspended' }) {
   ) : (
     <Tag color={WARN_ORANGE}>{t(m.appStatus_suspended)}</Tag>
   );
+}
+
+/** A duration in seconds as "2 giờ 5 phút" (seconds shown only under an hour). */
+export function useDuration() {
+  const { t } = useI18n();
+  return (sec: number) => {
+    const d = Math.floor(sec / 86_400);
+    const h = Math.floor((sec % 86_400) / 3600);
+    const min = Math.floor((sec % 3600) / 60);
+    const s = Math.floor(sec % 60);
+    const parts = [
+      d ? t(m.durDays, { n: d }) : '',
+      h ? t(m.durHours, { n: h }) : '',
+      min ? t(m.durMinutes, { n: min }) : '',
+      !d && !h && (s || !min) ? t(m.durSeconds, { n: s }) : '',
+    ];
+    return parts.filter(Boolean).join(' ');
+  };
 }
