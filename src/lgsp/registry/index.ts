@@ -5,9 +5,11 @@
  * gateway read on every call.
  */
 import type { App } from '../../core/http/types.ts';
+import type { JobDefinition } from '../../core/scheduler/index.ts';
 import type { DestinationService, RegistryLookup } from '../contracts.ts';
 import type { LgspDeps } from '../deps.ts';
 import { createLookup, REGISTRY_CHANGED, type RegistryCache } from './lookup.ts';
+import { certificateReminderJob } from './reminders.ts';
 import { registryRoutes } from './routes.ts';
 import { createRegistryService, keyStatusAt, type RegistryService } from './service.ts';
 
@@ -24,6 +26,8 @@ export interface Registry {
   listDestinations(): Promise<DestinationService[]>;
   /** Units whose applications hold a right on a service (availability tells them of its outages). */
   unitsWithRightsTo(serviceId: string): Promise<string[]>;
+  /** The daily reminder of certificates about to end (registered on the scheduler). */
+  readonly reminderJob: JobDefinition;
   /** Lookup cache counters (a warm call is a hit and runs no SQL). */
   stats(): { hits: number; misses: number };
   /** Routes under `/api/lgsp`. */
@@ -36,6 +40,8 @@ export interface Registry {
 export function createRegistry(deps: LgspDeps): Registry {
   const cache = createLookup({ platform: deps.platform, org: deps.org, bus: deps.bus });
   const service = createRegistryService({ platform: deps.platform, org: deps.org, cache });
+  const reminderJob = certificateReminderJob(deps.platform, deps.notifications);
+  deps.scheduler.register(reminderJob);
   const lookup: RegistryLookup = {
     credentialByAccessKey: (k) => cache.credentialByAccessKey(k),
     destination: (u, s) => cache.destination(u, s),
@@ -46,6 +52,7 @@ export function createRegistry(deps: LgspDeps): Registry {
   return {
     lookup,
     service,
+    reminderJob,
     listDestinations: () => cache.listDestinations(),
     unitsWithRightsTo: (serviceId) => cache.unitsWithRightsTo(serviceId),
     stats: () => cache.stats(),

@@ -331,8 +331,21 @@ describe.skipIf(!testDatabaseUrl)('two nodes on one PostgreSQL database', () => 
       expect(warm?.keyStatus).toBe('active');
       expect(warm?.secret?.toString()).toBe(secretKey);
 
+      // A's earlier announcements (application, key) may reach B while it loads, and a load a change
+      // overtakes is not kept: wait until B answers from memory, so the revocation has a cache to clear.
+      const nodeB = b.services.lgsp.registry;
+      await expect
+        .poll(
+          async () => {
+            const before = nodeB.stats().misses;
+            await nodeB.lookup.credentialByAccessKey(key.accessKey);
+            return nodeB.stats().misses === before;
+          },
+          { timeout: 3000, interval: 50 },
+        )
+        .toBe(true);
       const heard: string[] = [];
-      b.services.lgsp.registry.lookup.onChange((c) => heard.push(`${c.kind}:${c.id}`));
+      nodeB.lookup.onChange((c) => heard.push(`${c.kind}:${c.id}`));
       await svcA.revokeKey(systemCtx(), key.accessKey, { reason: 'Lộ khóa' });
       // The clocks do not move: without the bus, B would answer from its cache for the whole TTL.
       await expect

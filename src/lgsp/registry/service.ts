@@ -313,6 +313,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       validUntil: null,
       revokedAt: null,
       revokedReason: null,
+      expiryRemindedDays: null,
     };
     await insertKey(tx, key);
     changes.push({ kind: 'key', id: key.accessKey });

@@ -593,3 +593,54 @@ export async function unitsWithRightsTo(db: Db, serviceId: string): Promise<stri
     .where(eq(rights.serviceId, serviceId));
   return rows.map((r) => r.unitId);
 }
+
+/** A usable key whose certificate ends before `until`, with its application. */
+export interface ExpiringKeyRow {
+  accessKey: string;
+  certificateNotAfter: Date;
+  certificateSubject: string | null;
+  expiryRemindedDays: number | null;
+  applicationId: string;
+  applicationCode: string;
+  unitId: string;
+}
+
+/** Keys still usable at `now` (active, or rotated within their overlap) whose certificate ends before `until`. */
+export async function expiringKeys(db: Db, now: Date, until: Date): Promise<ExpiringKeyRow[]> {
+  const rows = await db
+    .select({
+      accessKey: keys.accessKey,
+      certificateNotAfter: keys.certificateNotAfter,
+      certificateSubject: keys.certificateSubject,
+      expiryRemindedDays: keys.expiryRemindedDays,
+      applicationId: applications.id,
+      applicationCode: applications.code,
+      unitId: applications.unitId,
+    })
+    .from(keys)
+    .innerJoin(applications, eq(applications.id, keys.applicationId))
+    .where(
+      and(
+        or(eq(keys.status, 'active'), and(eq(keys.status, 'rotated'), sql`${keys.validUntil} > ${now}`)),
+        sql`${keys.certificateNotAfter} > ${now}`,
+        sql`${keys.certificateNotAfter} <= ${until}`,
+      ),
+    )
+    .orderBy(asc(keys.certificateNotAfter));
+  return rows.map((r) => ({ ...r, certificateNotAfter: r.certificateNotAfter! }));
+}
+
+/** Records the reminder threshold reached by each key, in one statement. */
+export async function markReminded(db: Db, reminded: { accessKey: string; days: number }[]): Promise<void> {
+  if (reminded.length === 0) return;
+  // Drizzle expands a JS array into a parameter list, so the arrays are built from one parameter per value.
+  const list = (values: (string | number)[]) =>
+    sql.join(
+      values.map((v) => sql`${v}`),
+      sql`, `,
+    );
+  await db.execute(sql`update lgsp_keys k set expiry_reminded_days = r.days
+    from unnest(array[${list(reminded.map((r) => r.accessKey))}]::text[],
+                array[${list(reminded.map((r) => r.days))}]::int[]) as r(access_key, days)
+    where k.access_key = r.access_key`);
+}

@@ -48,6 +48,7 @@ export const keys = pgTable('lgsp_keys', {
   validUntil: ts('valid_until'),
   revokedAt: ts('revoked_at'),
   revokedReason: text('revoked_reason'),
+  expiryRemindedDays: integer('expiry_reminded_days'),
 });
 
 /** Destination services provided by applications. */
