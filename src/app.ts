@@ -13,6 +13,7 @@ import { buildServer } from './core/http/server.ts';
 import type { App } from './core/http/types.ts';
 import {
   createNotificationService,
+  type HolderLookup,
   type NotificationService,
   notificationRoutes,
 } from './core/notifications/index.ts';
@@ -52,13 +53,13 @@ export async function createServices(platform: Platform): Promise<Services> {
   const bus = createBus(platform);
   // Listening before serving, so a notification made on another node right after start is not missed.
   await bus.ready();
-  const notifications = createNotificationService(platform, bus, async (permission, unitId) =>
+  const holders: HolderLookup = async (permission, unitId) =>
     activeHoldersCovering(
       platform.db,
       permission,
       unitId ? { id: unitId, ancestorIds: await org.ancestorIds(unitId) } : null,
-    ),
-  );
+    );
+  const notifications = createNotificationService(platform, bus, holders);
   scheduler.register(notifications.pruneJob);
   // Who hears of what: backups go to those who may see them, an automatic lock to the administrators of
   // accounts whose scope covers the locked account's unit.
@@ -70,7 +71,14 @@ export async function createServices(platform: Platform): Promise<Services> {
   });
   const search = createSearchService({ org, iam });
   const consoleService = createConsoleService(platform, org, iam);
-  const lgsp = createLgsp({ platform, org, bus, notifications, scheduler });
+  const lgsp = createLgsp({
+    platform,
+    org,
+    bus,
+    notifications,
+    scheduler,
+    permissionHolders: holders,
+  });
   return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService, lgsp };
 }
 

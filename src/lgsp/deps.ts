@@ -3,7 +3,7 @@
  * What the LGSP parts receive from the rest of the platform (through those modules' index.ts only).
  */
 import type { Bus } from '../core/bus/index.ts';
-import type { NotificationService } from '../core/notifications/index.ts';
+import type { HolderLookup, NotificationService } from '../core/notifications/index.ts';
 import type { Platform } from '../core/platform.ts';
 import type { Scheduler } from '../core/scheduler/index.ts';
 import type { OrgService } from '../org/index.ts';
@@ -15,4 +15,6 @@ export interface LgspDeps {
   readonly bus: Bus;
   readonly notifications: NotificationService;
   readonly scheduler: Scheduler;
+  /** Active account ids holding a permission over a unit (null: anywhere); IAM's lookup. */
+  readonly permissionHolders?: HolderLookup;
 }

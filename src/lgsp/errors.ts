@@ -5,6 +5,7 @@
 import { authErrors } from './auth/errors.ts';
 import { availabilityErrors } from './availability/errors.ts';
 import { gatewayErrors } from './gateway/errors.ts';
+import { maintenanceErrors } from './maintenance/errors.ts';
 import { registryErrors } from './registry/errors.ts';
 
 /** The LGSP module's error codes, merged into the catalogue by src/errors.ts. */
@@ -13,4 +14,5 @@ export const lgspErrors = {
   ...authErrors,
   ...gatewayErrors,
   ...availabilityErrors,
+  ...maintenanceErrors,
 } as const;

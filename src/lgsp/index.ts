@@ -4,10 +4,12 @@
  * its parts (registry → authentication → availability → gateway) and registers their routes.
  */
 import type { App } from '../core/http/types.ts';
+import { activeHoldersCovering } from '../iam/index.ts';
 import { type AuthService, createAuthService } from './auth/index.ts';
 import { type Availability, createAvailability } from './availability/index.ts';
 import type { LgspDeps } from './deps.ts';
 import { createGateway, type Gateway } from './gateway/index.ts';
+import { createMaintenanceService, type MaintenanceService, maintenanceRoutes } from './maintenance/index.ts';
 import { createRegistry, type Registry } from './registry/index.ts';
 
 export type * from './contracts.ts';
@@ -19,6 +21,7 @@ export interface Lgsp {
   readonly auth: AuthService;
   readonly availability: Availability;
   readonly gateway: Gateway;
+  readonly maintenance: MaintenanceService;
   /** Registers every LGSP route: `/api/lgsp/…` and the gateway paths at the root. */
   register(app: App): Promise<void>;
   close(): Promise<void>;
@@ -30,17 +33,29 @@ export function createLgsp(deps: LgspDeps): Lgsp {
   const auth = createAuthService({ ...deps, registry: registry.lookup });
   const availability = createAvailability({ ...deps, registry: registry.lookup });
   const gateway = createGateway({ ...deps, registry: registry.lookup, auth, availability });
+  const maintenance = createMaintenanceService({
+    db: deps.platform.db,
+    now: () => deps.platform.now(),
+    notifications: deps.notifications,
+    holders:
+      deps.permissionHolders ??
+      ((permission, unitId) =>
+        activeHoldersCovering(deps.platform.db, permission, unitId ? { id: unitId, ancestorIds: [] } : null)),
+  });
+  deps.scheduler.register(maintenance.reminderJob);
   return {
     registry,
     auth,
     availability,
     gateway,
+    maintenance,
     async register(app) {
       await app.register(
         async (api: App) => {
           await registry.routes(api);
           await availability.routes(api);
           await gateway.routes(api);
+          await maintenanceRoutes(maintenance)(api);
         },
         { prefix: '/api/lgsp' },
       );

@@ -30,6 +30,8 @@ const PUBLIC: Record<string, string> = {
     'Article 10 step 1: a source application authenticates by its request signature (X-Lgsp-*), not a session',
   'POST /api/lgsp/auth/introspect':
     'Article 10 step 4: a destination application authenticates by its request signature (X-Lgsp-*), not a session',
+  'GET /api/lgsp/maintenance/upcoming':
+    'agency systems poll upcoming maintenance windows (LGSP-34); titles and times only, no names of staff',
 };
 
 /** Operations an ordinary user (role `user`, permission org.read only) may call. */
@@ -71,6 +73,8 @@ const REQUIRED_QUERY: Record<string, Record<string, string>> = {
 
 /** Operations a business administrator may call besides the user's: org.write, accounts, audit.read. */
 const BUSINESS_LEVEL = new Set([
+  // lgsp.registry.read: the LGSP maintenance calendar.
+  'GET /api/lgsp/maintenance',
   ...USER_LEVEL,
   'POST /api/org/units',
   'PATCH /api/org/units/{id}',
