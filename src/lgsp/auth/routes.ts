@@ -7,12 +7,12 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { sha256Hex, splitTarget } from '../../../sdk/src/canonical.ts';
-import { auditAlone } from '../../core/audit/index.ts';
 import type { Ctx } from '../../core/context.ts';
 import { isAppError } from '../../core/errors/index.ts';
 import type { App } from '../../core/http/types.ts';
 import type { Platform } from '../../core/platform.ts';
 import type { AppCredential, SignedRequestParts, VerifiedCaller } from '../contracts.ts';
+import { AuditBatcher } from './audit-batch.ts';
 import { type AuthCore, applicationCtx } from './service.ts';
 
 /** Largest body of the authentication routes. */
@@ -115,6 +115,7 @@ export function authRoutes(core: AuthCore, platform: Platform) {
     };
     const digestOf = (request: FastifyRequest) => sha256Hex(rawBodies.get(request) ?? Buffer.alloc(0));
 
+    const audits = new AuditBatcher(platform.db);
     /** Audit entry of an authentication decision (LGSP-33); the reason code is always recorded. */
     const record = (
       ctx: Ctx,
@@ -124,8 +125,7 @@ export function authRoutes(core: AuthCore, platform: Platform) {
       outcome: 'success' | 'failure',
       details: Record<string, unknown>,
     ) =>
-      auditAlone(
-        platform.db,
+      audits.write(
         applicationCtx(ctx, credential),
         {
           category: 'lgsp',
