@@ -358,7 +358,14 @@ describe('exchange records and access log (LGSP-17, LGSP-33)', () => {
     });
     expect(Number(a!.response_bytes)).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toContain('001099012345');
-    expect(b).toMatchObject({ status: 401, error_code: 'LGSP_SIGNATURE_INVALID', mode: 'refused' });
+    // Refused before the signature was accepted: shown to the unit of the key it named (LGSP-37), no application.
+    expect(b).toMatchObject({
+      status: 401,
+      error_code: 'LGSP_SIGNATURE_INVALID',
+      mode: 'refused',
+      source_unit_id: cred.unitId,
+      source_application_id: null,
+    });
     const access = await queryRows<{ action: string; description: string; details: { code?: string } }>(
       h.platform.db,
       sql`select action, description, details from audit_log where category = 'access' and request_id = ${refused.headers['x-request-id'] as string}`,

@@ -87,6 +87,8 @@ interface CallState {
   serviceCode: string;
   path: string;
   caller: VerifiedCaller | null;
+  /** The unit of the access key a refused call named (unverified). */
+  claimedUnit?: { unitId: string; unitCode: string };
   dest: DestinationService | null;
   mode: ExchangeRecord['mode'];
   requestBytes: number;
@@ -479,6 +481,14 @@ export function createProxy(deps: ProxyDeps) {
         return reply;
       } catch (err) {
         state.errorCode = err instanceof AppError ? err.code : 'INTERNAL';
+        // A call refused before its signature was accepted is still shown to the unit whose access key it
+        // names (LGSP-37: a unit sees its own connection errors); the key is only a claim, so the record
+        // keeps mode `refused` and carries no application id.
+        const accessKey = request.headers['x-lgsp-access-key'];
+        if (!state.caller && typeof accessKey === 'string' && accessKey.length <= 200) {
+          const claimed = await deps.registry.credentialByAccessKey(accessKey).catch(() => null);
+          if (claimed) state.claimedUnit = { unitId: claimed.unitId, unitCode: claimed.unitCode };
+        }
         throw err;
       }
     },
@@ -497,8 +507,8 @@ export function createProxy(deps: ProxyDeps) {
         timeOut: new Date(state.timeIn.getTime() + latencyMs),
         sourceApplicationId: cred?.applicationId ?? null,
         sourceApplicationCode: cred?.applicationCode ?? null,
-        sourceUnitId: cred?.unitId ?? null,
-        sourceUnitCode: cred?.unitCode ?? null,
+        sourceUnitId: cred?.unitId ?? state.claimedUnit?.unitId ?? null,
+        sourceUnitCode: cred?.unitCode ?? state.claimedUnit?.unitCode ?? null,
         destinationServiceId: state.dest?.serviceId ?? null,
         serviceCode: state.dest?.serviceCode ?? state.serviceCode,
         destinationUnitId: state.dest?.unitId ?? null,
