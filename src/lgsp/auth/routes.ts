@@ -21,9 +21,9 @@ export const AUTH_BODY_LIMIT = 65_536;
 const tags = ['lgsp'];
 const Method = Type.String({ pattern: '^[A-Za-z]{1,16}$' });
 const Operations = Type.Array(
-  Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m))),
+  Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => Type.Literal(m))),
   {
-    maxItems: 6,
+    maxItems: 7,
     uniqueItems: true,
   },
 );
