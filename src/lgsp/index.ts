@@ -31,7 +31,12 @@ export interface Lgsp {
 export function createLgsp(deps: LgspDeps): Lgsp {
   const registry = createRegistry(deps);
   const auth = createAuthService({ ...deps, registry: registry.lookup });
-  const availability = createAvailability({ ...deps, registry: registry.lookup });
+  const availability = createAvailability({
+    ...deps,
+    registry: registry.lookup,
+    listDestinations: () => registry.listDestinations(),
+    unitsWithRightsTo: (serviceId) => registry.unitsWithRightsTo(serviceId),
+  });
   const gateway = createGateway({ ...deps, registry: registry.lookup, auth, availability });
   const maintenance = createMaintenanceService({
     db: deps.platform.db,

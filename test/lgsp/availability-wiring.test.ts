@@ -2,9 +2,13 @@
  * The availability part as the composition root builds it (src/lgsp/index.ts, src/app.ts): its probe job
  * on the platform's scheduler, its routes under /api/lgsp behind IAM's gate, its codes in the catalogue.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/errors.ts';
 import { PROBE_JOB } from '../../src/lgsp/availability/index.ts';
+import { hmacApplication, restService } from '../../src/lgsp/registry/testing.ts';
+import { buildProvince } from '../../src/org/testing.ts';
 import { createTestApp, loginAs, type TestApp } from '../helpers/app.ts';
 
 let t: TestApp;
@@ -35,6 +39,32 @@ describe('availability in the running platform', () => {
     expect(res.json()).toMatchObject({ items: expect.any(Array), pollSeconds: 10 });
     const anonymous = await t.app.inject({ method: 'GET', url: '/api/lgsp/availability' });
     expect(anonymous.statusCode).toBe(401);
+  });
+
+  it('probes the services registered in the registry, and marks one that answers 503 offline', async () => {
+    const healthy: Server = createServer((_req, res) => res.end('ok'));
+    const failing: Server = createServer((_req, res) => {
+      res.statusCode = 503;
+      res.end('down');
+    });
+    await Promise.all([healthy, failing].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', r))));
+    const url = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+    try {
+      const registry = t.services.lgsp.registry.service;
+      const p = await buildProvince(t.services.org);
+      const provider = await hmacApplication(registry, p.finance);
+      const up = await restService(registry, provider.app.id, { baseUrl: url(healthy) });
+      const down = await restService(registry, provider.app.id, { baseUrl: url(failing) });
+      // Two failed rounds take a service offline (hysteresis); one good round finds it online.
+      for (let round = 0; round < 2; round++) {
+        const run = await t.services.scheduler.runNow(PROBE_JOB);
+        expect(run.outcome, run.message ?? '').toBe('success');
+      }
+      expect(t.services.lgsp.availability.state(up.id)?.online).toBe(true);
+      expect(t.services.lgsp.availability.state(down.id)?.online).toBe(false);
+    } finally {
+      await Promise.all([healthy, failing].map((s) => new Promise((r) => s.close(r))));
+    }
   });
 
   it('has its error codes in the catalogue with both languages', () => {
