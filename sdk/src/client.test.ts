@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { sha256Hex, splitTarget } from './canonical.ts';
-import { buildQuery, LgspClient } from './client.ts';
+import { buildQuery, gatewayPath, LgspClient } from './client.ts';
 import { DestinationVerifier } from './destination.ts';
 import { isLgspError } from './errors.ts';
 import { canonicalOf, parseSignatureHeaders, verifySignature } from './verify.ts';
@@ -90,6 +90,8 @@ describe('LgspClient', () => {
     );
     expect(buildQuery('z=1&a=+')).toBe('a=%2B&z=1');
     expect(buildQuery({ ten: 'Tra\u0300n' })).toBe(buildQuery({ ten: 'Tràn' }));
+    expect(gatewayPath('000.00.01.H23', 'hotich')).toBe('/000.00.01.H23/hotich');
+    expect(gatewayPath('000.00.01.H23', 'hotich', '//ho-so/1')).toBe('/000.00.01.H23/hotich/ho-so/1');
   });
 
   it('signs what it sends: the gateway path, query, session key and body verify on the platform side', async () => {

@@ -223,7 +223,7 @@ export class LgspClient {
     return this.withSession(unitCode, service, call, (sessionKey) =>
       this.signedFetch(this.config.baseUrl, {
         ...call,
-        path: `/${unitCode}/${service}/${(call.path ?? '').replace(/^\/+/, '')}`,
+        path: gatewayPath(unitCode, service, call.path),
         sessionKey,
       }),
     );
@@ -265,6 +265,12 @@ export class LgspClient {
     }
     throw refused;
   }
+}
+
+/** `/{unitCode}/{service}` followed by the path inside the service, if any. */
+export function gatewayPath(unitCode: string, service: string, path?: string): string {
+  const rest = (path ?? '').replace(/^\/+/, '');
+  return rest ? `/${unitCode}/${service}/${rest}` : `/${unitCode}/${service}`;
 }
 
 /** The platform's own refusal in a response, if it is one (problem+json with an LGSP_ code). */
