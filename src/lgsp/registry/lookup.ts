@@ -22,12 +22,11 @@ import {
   activeServices,
   credentialRow,
   rightOperations,
-  type ServiceListRow,
+  type ServiceWithProvider,
   servicesByIds,
   servicesByUnitsAndCode,
   unitsWithRightsTo,
 } from './store.ts';
-import type { ServiceRow } from './tables.ts';
 
 /** Bus topic of registry changes (payload: a RegistryChange). */
 export const REGISTRY_CHANGED = 'lgsp.registry.changed';
@@ -38,7 +37,7 @@ export interface RegistryCache extends RegistryLookup {
   changed(change: RegistryChange): Promise<void>;
   /** Hits and misses since start (a warm call is a hit and runs no SQL). */
   stats(): { hits: number; misses: number };
-  /** Every active destination service with its unit's current code (for the availability probes; not cached). */
+  /** Active services of active providers with their unit's current code (for the availability probes; not cached). */
   listDestinations(): Promise<DestinationService[]>;
   /** The units whose applications hold a right on the service (told of its outages). */
   unitsWithRightsTo(serviceId: string): Promise<string[]>;
@@ -161,7 +160,8 @@ export function createLookup(
   // Code resolution reads org as the platform: the lookup serves signed calls, not a console user.
   const orgCtx = systemCtx('lgsp.registry', ['org.read']);
 
-  function toDestination(row: ServiceRow, unitCode: string): DestinationService {
+  /** `active` is false when the service is stopped or its provider application is suspended. */
+  function toDestination(row: ServiceWithProvider, unitCode: string): DestinationService {
     return Object.freeze({
       serviceId: row.id,
       serviceCode: row.code,
@@ -174,7 +174,7 @@ export function createLookup(
       healthPath: row.healthPath,
       timeoutMs: row.timeoutMs,
       allowedMethods: Object.freeze([...row.allowedMethods]),
-      active: row.active,
+      active: row.active && row.providerActive,
     });
   }
 
@@ -208,8 +208,9 @@ export function createLookup(
         break;
       case 'application':
         credentials.drop((_k, v) => v?.applicationId === change.id);
-        // A new or changed application may affect destination answers only through its services,
-        // which announce themselves; its credentials are all that is cached per application.
+        // A suspended or resumed provider turns its services off or on.
+        destinations.drop((_k, v) => v?.providerApplicationId === change.id);
+        byId.drop((_k, v) => v?.providerApplicationId === change.id);
         break;
       case 'service':
         // Drops negative answers too: a new service may now match a code looked up before.
@@ -326,7 +327,10 @@ export function createLookup(
       return byId.get(serviceId, async () => {
         const [row] = await servicesByIds(db, [serviceId]);
         if (!row) return null;
-        return toDestination(row as ServiceListRow, (await unitCodeOf(row.unitId)) ?? '');
+        return toDestination(
+          { ...row, providerActive: row.applicationStatus === 'active' },
+          (await unitCodeOf(row.unitId)) ?? '',
+        );
       });
     },
 

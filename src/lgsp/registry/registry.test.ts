@@ -138,11 +138,19 @@ describe('applications (LGSP-21)', () => {
       rateLimitPerMinute: 600,
       quotaPerDay: 100_000,
     });
+    const service = await restService(svc(), app.id);
+    expect((await registry.lookup.destination(p.finance.code, service.code))?.active).toBe(true);
+    expect((await registry.lookup.destinationById(service.id))?.active).toBe(true);
     await svc().setApplicationStatus(operator(), app.id, { active: false, reason: 'Bảo trì' });
     expect((await registry.lookup.credentialByAccessKey(accessKey))?.applicationActive).toBe(false);
+    // A suspended provider's services are off too: it could not confirm a caller's session.
+    expect((await registry.lookup.destination(p.finance.code, service.code))?.active).toBe(false);
+    expect((await registry.lookup.destinationById(service.id))?.active).toBe(false);
+    expect((await registry.listDestinations()).map((d) => d.serviceId)).not.toContain(service.id);
     const resumed = await svc().setApplicationStatus(operator(), app.id, { active: true });
     expect(resumed.status).toBe('active');
     expect((await registry.lookup.credentialByAccessKey(accessKey))?.applicationActive).toBe(true);
+    expect((await registry.lookup.destination(p.finance.code, service.code))?.active).toBe(true);
   });
 });
 

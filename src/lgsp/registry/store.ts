@@ -274,6 +274,7 @@ export async function credentialRow(db: Db, accessKey: string): Promise<Credenti
 export interface ServiceListRow extends ServiceRow {
   applicationCode: string;
   applicationName: string;
+  applicationStatus: ApplicationRow['status'];
 }
 
 export interface ServiceQuery {
@@ -299,7 +300,12 @@ export async function findServices(
   );
   const [rows, [count]] = await Promise.all([
     db
-      .select({ service: services, applicationCode: applications.code, applicationName: applications.name })
+      .select({
+        service: services,
+        applicationCode: applications.code,
+        applicationName: applications.name,
+        applicationStatus: applications.status,
+      })
       .from(services)
       .innerJoin(applications, eq(applications.id, services.applicationId))
       .where(where)
@@ -313,6 +319,7 @@ export async function findServices(
       ...r.service,
       applicationCode: r.applicationCode,
       applicationName: r.applicationName,
+      applicationStatus: r.applicationStatus,
     })),
     total: count?.n ?? 0,
   };
@@ -322,7 +329,12 @@ export async function findServices(
 export async function servicesByIds(db: Db, ids: readonly string[], lock = false): Promise<ServiceListRow[]> {
   if (ids.length === 0) return [];
   const query = db
-    .select({ service: services, applicationCode: applications.code, applicationName: applications.name })
+    .select({
+      service: services,
+      applicationCode: applications.code,
+      applicationName: applications.name,
+      applicationStatus: applications.status,
+    })
     .from(services)
     .innerJoin(applications, eq(applications.id, services.applicationId))
     .where(inArray(services.id, [...ids]));
@@ -331,20 +343,26 @@ export async function servicesByIds(db: Db, ids: readonly string[], lock = false
     ...r.service,
     applicationCode: r.applicationCode,
     applicationName: r.applicationName,
+    applicationStatus: r.applicationStatus,
   }));
 }
+
+/** A service with whether its provider application is active (suspended providers cannot answer calls). */
+export type ServiceWithProvider = ServiceRow & { providerActive: boolean };
 
 /** The services with `code` among the given units (a unit has at most one), for destination lookup. */
 export async function servicesByUnitsAndCode(
   db: Db,
   unitIds: readonly string[],
   code: string,
-): Promise<ServiceRow[]> {
+): Promise<ServiceWithProvider[]> {
   if (unitIds.length === 0) return [];
-  return db
-    .select()
+  const rows = await db
+    .select({ service: services, providerStatus: applications.status })
     .from(services)
+    .innerJoin(applications, eq(applications.id, services.applicationId))
     .where(and(inArray(services.unitId, [...unitIds]), eq(services.code, code)));
+  return rows.map((r) => ({ ...r.service, providerActive: r.providerStatus === 'active' }));
 }
 
 export async function insertService(db: Db, row: ServiceRow): Promise<void> {
@@ -384,7 +402,12 @@ export async function directoryServices(db: Db, s: DirectorySearch): Promise<Ser
     s.dataType ? sql`${s.dataType} = any(${services.dataTypesSearch})` : undefined,
   );
   const rows = await db
-    .select({ service: services, applicationCode: applications.code, applicationName: applications.name })
+    .select({
+      service: services,
+      applicationCode: applications.code,
+      applicationName: applications.name,
+      applicationStatus: applications.status,
+    })
     .from(services)
     .innerJoin(applications, eq(applications.id, services.applicationId))
     .where(where)
@@ -394,6 +417,7 @@ export async function directoryServices(db: Db, s: DirectorySearch): Promise<Ser
     ...r.service,
     applicationCode: r.applicationCode,
     applicationName: r.applicationName,
+    applicationStatus: r.applicationStatus,
   }));
 }
 
@@ -579,9 +603,15 @@ export async function rightOperations(
   return row?.operations ?? null;
 }
 
-/** Every active service (for the availability probes), with its unit. */
-export async function activeServices(db: Db): Promise<ServiceRow[]> {
-  return db.select().from(services).where(eq(services.active, true)).orderBy(asc(services.id));
+/** Every active service of an active provider (for the availability probes), with its unit. */
+export async function activeServices(db: Db): Promise<ServiceWithProvider[]> {
+  const rows = await db
+    .select({ service: services })
+    .from(services)
+    .innerJoin(applications, eq(applications.id, services.applicationId))
+    .where(and(eq(services.active, true), eq(applications.status, 'active')))
+    .orderBy(asc(services.id));
+  return rows.map((r) => ({ ...r.service, providerActive: true }));
 }
 
 /** The units whose applications hold a right on a service. */
