@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EMPTY_SHA256 } from '../../sdk/src/canonical.ts';
 import { signRequest } from '../../sdk/src/sign.ts';
@@ -22,6 +23,7 @@ import {
   firstLogin,
   launchChromium,
   type Page,
+  SCREENSHOTS,
   screenshot,
   settle,
   startBrowserApp,
@@ -162,7 +164,10 @@ describeBrowser('LGSP screens in chromium', () => {
     await dialog.getByLabel('Tên', { exact: true }).fill('Hệ thống một cửa điện tử');
     await dialog.getByLabel('Người liên hệ').fill('Nguyễn Thị Liên');
     await dialog.getByRole('button', { name: 'Đăng ký ứng dụng' }).click();
-    await page.waitForURL(/\/lgsp\/applications\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/lgsp\/applications\/[0-9a-f-]{36}$/).catch(async (err) => {
+      // Say what the dialog showed (a problem, a field error) rather than only that no page opened.
+      throw new Error(`${err}; dialog: ${await dialog.textContent().catch(() => '(gone)')}`);
+    });
     ids.sourceApp = page.url().split('/').pop();
     await page.getByRole('heading', { name: /Hệ thống một cửa điện tử/ }).waitFor();
 
@@ -293,6 +298,16 @@ describeBrowser('LGSP screens in chromium', () => {
     await expect.poll(() => row.textContent(), { timeout: 15_000 }).toContain('Trực tuyến');
     await screenshot(page, 'lgsp-services');
 
+    // The probe's result opened the service's first period in its availability history.
+    await row.getByRole('cell', { name: 'hotich', exact: true }).click();
+    await page.waitForURL(/\/lgsp\/services\/[0-9a-f-]{36}$/);
+    await page.getByRole('tab', { name: 'Lịch sử trực tuyến/mất kết nối' }).click();
+    const period = page.getByRole('row', { name: /Kiểm tra chủ động/ }).first();
+    await period.waitFor();
+    expect(await period.textContent()).toContain('Trực tuyến');
+    expect(await period.textContent()).toContain('Đang diễn ra');
+    await page.goBack();
+
     await page.getByRole('tab', { name: 'Tra cứu đơn vị nhận' }).click();
     const search = page.getByRole('searchbox', { name: 'Mã hoặc tên đơn vị, tên dịch vụ' });
     await search.fill('so tu phap');
@@ -349,7 +364,7 @@ describeBrowser('LGSP screens in chromium', () => {
     await settle(page);
     // ECharts drew into a canvas inside the chart's region (an empty period shows no canvas).
     expect(await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).locator('canvas').count()).toBe(1);
-    await screenshot(page, 'lgsp-statistics');
+    await page.screenshot({ path: join(SCREENSHOTS, 'lgsp-statistics.png'), fullPage: true });
     await page.close();
   });
 
