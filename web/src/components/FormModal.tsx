@@ -60,7 +60,7 @@ export function FormModal<T extends object>({
       draft.clear();
     } catch (err) {
       setError(err);
-      const fields = form.getFieldsError().map((f) => String(f.name[0]));
+      const fields = form.getFieldsError().map((f) => f.name.map(String).join('.'));
       form.setFields(fieldMessages(err, fields, lang, codeFields) as Parameters<typeof form.setFields>[0]);
     } finally {
       setSaving(false);
