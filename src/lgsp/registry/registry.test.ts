@@ -414,6 +414,33 @@ describe('services and destination lookup', () => {
     });
   });
 
+  it('follows a moved unit’s old code and accepts short code forms', async () => {
+    const q = await buildProvince(t.services.org, systemCtx());
+    const a = await hmacApplication(svc(), q.communeA);
+    const service = await restService(svc(), a.app.id, { code: 'hotich' });
+    const district2 = await t.services.org.createUnit(systemCtx(), {
+      parentId: q.root.id,
+      code: `000.00.32.${q.group}`,
+      name: 'Ủy ban nhân dân huyện Tiền Hải',
+      kind: 'district',
+    });
+    const oldCode = q.communeA.code;
+    await t.services.org.reorganise(systemCtx(), {
+      type: 'move',
+      unitId: q.communeA.id,
+      newParentId: district2.id,
+      decisionRef: 'Quyết định 9/QĐ-UBND',
+    });
+    const moved = await t.services.org.getUnit(systemCtx(), q.communeA.id);
+    expect(moved.code).not.toBe(oldCode);
+    for (const code of [oldCode, moved.code, moved.code.replace(/^000\./, '')]) {
+      expect(await registry.lookup.destination(code, 'hotich'), code).toMatchObject({
+        serviceId: service.id,
+        unitCode: moved.code,
+      });
+    }
+  });
+
   it('answers warm calls from memory and drops entries on a change', async () => {
     const { app, accessKey } = await hmacApplication(svc(), p.finance);
     const service = await restService(svc(), app.id);
