@@ -5,12 +5,12 @@
 
 import cliProgress from 'cli-progress';
 import { Command } from 'commander';
-import { createApp, createServices } from './app.ts';
+import { createApp, createServices, type Services } from './app.ts';
 import { verifyChain } from './core/audit/index.ts';
 import { restoreBackup } from './core/backup/index.ts';
 import { type Config, loadConfig } from './core/config/index.ts';
 import { systemCtx } from './core/context.ts';
-import { isAppError } from './core/errors/index.ts';
+import { AppError, isAppError } from './core/errors/index.ts';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './core/http/console.ts';
 import { createLogger } from './core/log/logger.ts';
 import { type Platform, startPlatform, stopPlatform } from './core/platform.ts';
@@ -149,6 +149,70 @@ admin
     });
   });
 
+// LGSP keys from the command line, for operators without the console (the same registry service as the API).
+const LGSP_CLI_PERMISSIONS = ['lgsp.registry.read', 'lgsp.keys.write'];
+
+/** The application with this code (exact, case-insensitive), or a clear error naming what was searched. */
+async function applicationByCode(services: Services, code: string) {
+  const ctx = systemCtx('cli', LGSP_CLI_PERMISSIONS);
+  const { items } = await services.lgsp.registry.service.listApplications(ctx, { q: code, limit: 500 });
+  const found = items.find((a) => a.code.toLowerCase() === code.toLowerCase());
+  if (!found) throw new AppError('LGSP_APPLICATION_NOT_FOUND', { id: code });
+  return { ctx, app: found };
+}
+
+const keys = program.command('keys').description('Khóa truy xuất LGSP của các ứng dụng kết nối (Điều 10)');
+keys
+  .command('list')
+  .description('Liệt kê ứng dụng kết nối và khóa truy xuất đang dùng')
+  .action(async () => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      const ctx = systemCtx('cli', LGSP_CLI_PERMISSIONS);
+      const { items } = await services.lgsp.registry.service.listApplications(ctx, { limit: 500 });
+      for (const a of items) {
+        process.stdout.write(
+          `${a.unit.code}\t${a.code}\t${a.kind}\t${a.status}\t${a.activeAccessKey ?? '(chưa có khóa)'}\t${a.name}\n`,
+        );
+      }
+      process.stdout.write(`${items.length} ứng dụng.\n`);
+    });
+  });
+keys
+  .command('rotate <applicationCode>')
+  .description(
+    'Cấp cặp khóa mới (khóa bí mật chỉ hiện một lần); khóa cũ còn dùng được trong thời gian chồng lấn',
+  )
+  .option('--reason <text>', 'Lý do đổi khóa')
+  .action(async (code: string, opts: { reason?: string }) => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      const { ctx, app } = await applicationByCode(services, code);
+      const issued = await services.lgsp.registry.service.rotateKey(ctx, app.id, {
+        reason: opts.reason ?? null,
+      });
+      process.stdout.write(
+        `Ứng dụng ${app.code} (${app.unit.code})\n  access_key: ${issued.key.accessKey}\n  secret_key: ${issued.secretKey}\n` +
+          '  Khóa bí mật chỉ hiện lần này: hãy chuyển cho đơn vị qua kênh an toàn.\n' +
+          (issued.replaced
+            ? `  Khóa cũ ${issued.replaced.accessKey} còn được chấp nhận đến ${issued.replaced.validUntil ?? '?'}.\n`
+            : ''),
+      );
+    });
+  });
+keys
+  .command('revoke <accessKey>')
+  .description('Thu hồi ngay một khóa truy xuất')
+  .requiredOption('--reason <text>', 'Lý do thu hồi')
+  .action(async (accessKey: string, opts: { reason: string }) => {
+    await withPlatform(async (platform) => {
+      const services = await createServices(platform);
+      const ctx = systemCtx('cli', LGSP_CLI_PERMISSIONS);
+      const key = await services.lgsp.registry.service.revokeKey(ctx, accessKey, { reason: opts.reason });
+      process.stdout.write(`Đã thu hồi ${key.accessKey}.\n`);
+    });
+  });
+
 program
   .command('backup')
   .description('Sao lưu cơ sở dữ liệu và cấu hình vào một tệp đã kiểm tra')
@@ -221,6 +285,7 @@ program
       const bar = progressBar('Dữ liệu mẫu');
       const result = await fillDemoProvince(services, {
         group: opts.code,
+        selfUrl: `http://127.0.0.1:${platform.config.http.port}`,
         onProgress: (done, total) => bar.update(done, total),
       });
       bar.stop();
@@ -239,6 +304,11 @@ program
       process.stdout.write(
         [
           `Đã tạo tỉnh mô phỏng ${result.root.name} (${result.root.code}): ${result.units} đơn vị, ${result.accounts.length} tài khoản.`,
+          ...(result.exchange
+            ? [
+                `LGSP: ${result.exchange.applications} ứng dụng kết nối, ${result.exchange.services} dịch vụ, ${result.exchange.rights} quyền truy xuất (khóa bí mật: cấp lại bằng \`tinhso keys rotate <mã ứng dụng>\`).`,
+              ]
+            : []),
           '',
           'Tài khoản dùng thử (mật khẩu chỉ hiển thị MỘT lần, phải đổi khi đăng nhập lần đầu):',
           '',

@@ -3,7 +3,15 @@ import { createTestApp, login, type TestApp } from '../../test/helpers/app.ts';
 import { searchAudit } from '../core/audit/index.ts';
 import { systemCtx } from '../core/context.ts';
 import { codeLevel, isChildCodeOf, type OrgUnit, parseCode } from '../org/index.ts';
-import { type DemoResult, demoAccounts, demoProvince, fillDemoProvince, placeUnits } from './index.ts';
+import {
+  type DemoResult,
+  demoAccounts,
+  demoApplications,
+  demoProvince,
+  demoRights,
+  fillDemoProvince,
+  placeUnits,
+} from './index.ts';
 import type { DemoUnit } from './province.ts';
 
 let t: TestApp;
@@ -21,6 +29,26 @@ beforeAll(async () => {
   units = await t.services.org.tree(systemCtx());
 }, 120_000);
 afterAll(() => t.close());
+
+describe('tinhso demo: the data exchange (LGSP)', () => {
+  it('registers applications with keys, their services and the rights between them, through the registry', async () => {
+    const services = demoApplications.flatMap((a) => a.provides);
+    expect(result.exchange).toEqual({
+      applications: demoApplications.length,
+      services: services.length,
+      rights: demoRights.length,
+    });
+    const registry = t.services.lgsp.registry.service;
+    const apps = await registry.listApplications(systemCtx(), { limit: 500 });
+    expect(apps.items.map((a) => a.code).sort()).toEqual(demoApplications.map((a) => a.code).sort());
+    expect(apps.items.every((a) => a.activeAccessKey !== null)).toBe(true);
+    const matrix = await registry.rightsMatrix(systemCtx());
+    expect(JSON.stringify(matrix)).toContain('tiem-chung');
+    // Found by a visitor in the directory without diacritics.
+    const found = await registry.directory(systemCtx(), { q: 'tiem chung' });
+    expect(JSON.stringify(found)).toContain('Tra cứu tiêm chủng');
+  });
+});
 
 describe('tinhso demo: the province', () => {
   it('creates a few hundred units: the province, about twenty departments with divisions, nine districts with communes', () => {

@@ -9,16 +9,20 @@ import { systemCtx } from '../core/context.ts';
 import { AppError, isAppError } from '../core/errors/index.ts';
 import { writeCsv } from '../core/files/spreadsheet.ts';
 import type { Iam } from '../iam/index.ts';
+import type { RegistryService } from '../lgsp/registry/index.ts';
 import { assertCodeFitsParent, nextFreeChildCode, normaliseCode, type OrgService } from '../org/index.ts';
+import { fillDemoExchange } from './lgsp.ts';
 import { DEMO_GROUP, type DemoRole, type DemoUnit, demoAccounts, demoProvince } from './province.ts';
 
 export { demoErrors } from './errors.ts';
+export { demoApplications, demoRights } from './lgsp.ts';
 export { DEMO_GROUP, demoAccounts, demoProvince } from './province.ts';
 
-/** What the demo needs: the org service and IAM's account service. */
+/** What the demo needs: the org service, IAM's account service and, for the data exchange, the LGSP registry. */
 export interface DemoServices {
   org: OrgService;
   iam: Pick<Iam, 'accounts'>;
+  lgsp?: { registry: { service: RegistryService } };
 }
 
 /** One demo account as created, with its one-time password (null when the username already existed). */
@@ -36,6 +40,8 @@ export interface DemoResult {
   root: { code: string; name: string };
   units: number;
   accounts: CreatedDemoAccount[];
+  /** The LGSP applications, services and rights made (when the registry was given). */
+  exchange: { applications: number; services: number; rights: number } | null;
 }
 
 /** One unit of the tree with the code it gets. */
@@ -87,7 +93,12 @@ function importFile(placed: readonly Placed[]): string {
  */
 export async function fillDemoProvince(
   services: DemoServices,
-  options: { group?: string; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    group?: string;
+    onProgress?: (done: number, total: number) => void;
+    /** Where the demo's LGSP services answer (the platform's own address); default http://127.0.0.1:8080. */
+    selfUrl?: string;
+  } = {},
 ): Promise<DemoResult> {
   const { org, iam } = services;
   const ctx = systemCtx('tinhso-demo');
@@ -127,5 +138,13 @@ export async function fillDemoProvince(
     accounts.push({ ...a, unitName: unit.name, oneTimePassword });
     options.onProgress?.(imported.created + accounts.length, total);
   }
-  return { root: { code: rootCode, name: demoProvince.name }, units: imported.created, accounts };
+  const exchange = services.lgsp
+    ? await fillDemoExchange(
+        services.lgsp.registry.service,
+        ctx,
+        (key) => byKey.get(key)!.id,
+        options.selfUrl ?? 'http://127.0.0.1:8080',
+      )
+    : null;
+  return { root: { code: rootCode, name: demoProvince.name }, units: imported.created, accounts, exchange };
 }

@@ -46,6 +46,21 @@ async function demoTwice(env: NodeJS.ProcessEnv) {
   expect(second.stderr).toContain('chỉ được tạo trên cơ sở dữ liệu chưa có cơ cấu tổ chức');
   // The accounts exist: one can be rescued from the shell like any other.
   expect((await tinhso(env, 'admin', 'reset-password', 'demo.canbo')).code).toBe(0);
+  // The demo's LGSP keys are managed from the shell too: listed, rotated (the secret shown once), revoked.
+  expect(first.stdout).toMatch(/LGSP: \d+ ứng dụng kết nối, \d+ dịch vụ, \d+ quyền truy xuất/);
+  const list = await tinhso(env, 'keys', 'list');
+  expect(list.stdout).toMatch(/\tmotcua-tp\thmac\tactive\tlgsp_\S+\t/);
+  const rotated = await tinhso(env, 'keys', 'rotate', 'motcua-tp', '--reason', 'Bàn giao cho đơn vị');
+  expect(rotated.code, rotated.stderr).toBe(0);
+  const secret = /secret_key: (\S+)/.exec(rotated.stdout)?.[1];
+  const accessKey = /access_key: (\S+)/.exec(rotated.stdout)?.[1];
+  expect(secret?.length).toBeGreaterThanOrEqual(40);
+  expect((await tinhso(env, 'keys', 'list')).stdout).not.toContain(secret!);
+  const revoked = await tinhso(env, 'keys', 'revoke', accessKey!, '--reason', 'Lộ khóa');
+  expect(revoked.stdout).toContain(`Đã thu hồi ${accessKey}`);
+  const unknown = await tinhso(env, 'keys', 'rotate', 'khong-co-ung-dung');
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('LGSP_APPLICATION_NOT_FOUND');
 }
 
 describe('tinhso demo', () => {
