@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { sha256Hex, splitTarget } from '../../../sdk/src/canonical.ts';
+import { EMPTY_SHA256, sha256Hex, splitTarget } from '../../../sdk/src/canonical.ts';
 import type { Ctx } from '../../core/context.ts';
 import { isAppError } from '../../core/errors/index.ts';
 import type { App } from '../../core/http/types.ts';
@@ -19,7 +19,7 @@ import { type AuthCore, applicationCtx } from './service.ts';
 export const AUTH_BODY_LIMIT = 65_536;
 
 const tags = ['lgsp'];
-const Method = Type.String({ pattern: '^[A-Za-z]{1,16}$' });
+const Method = Type.String({ pattern: '^[A-Za-z]{1,16}$', examples: ['GET'] });
 const Operations = Type.Array(
   Type.Union(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => Type.Literal(m))),
   {
@@ -66,7 +66,11 @@ const IntrospectBody = Type.Object(
         headers: Type.Record(Type.String({ maxLength: 128 }), Type.String({ maxLength: 8192 }), {
           maxProperties: 200,
         }),
-        bodySha256: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+        bodySha256: Type.String({
+          pattern: '^[0-9a-fA-F]{64}$',
+          description: 'SHA-256 (hex) của nội dung dịch vụ đích nhận được',
+          examples: [EMPTY_SHA256],
+        }),
         remoteIp: Type.Optional(Type.String({ maxLength: 64, description: 'Địa chỉ của nguồn, nếu biết' })),
       },
       { additionalProperties: false },
