@@ -1,7 +1,8 @@
 /**
  * Replay protection across nodes: two real `tinhso serve` processes share one PostgreSQL database; a signed
  * request accepted by node 1 is refused by node 2 as a replay (LGSP_NONCE_REPLAYED), while a fresh request
- * to node 2 passes and a session key issued by node 1 is honoured by node 2 (same master key, stateless).
+ * to node 2 passes and a session key issued by node 1 is honoured by node 2 (same master key, stateless); a revoked key is
+ * refused by both nodes within the bus delay.
  * Needs PostgreSQL (TEST_DATABASE_URL): PGlite cannot be shared between processes.
  */
 import { mkdtempSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { loadConfig } from '../../src/core/config/index.ts';
 import { createLogger } from '../../src/core/log/logger.ts';
 import { type Platform, startPlatform, stopPlatform } from '../../src/core/platform.ts';
 import { realRegistryProvince, signAs } from '../../src/lgsp/auth/harness.ts';
+import { operator } from '../../src/lgsp/registry/testing.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
 import { type ServerCluster, startCluster } from '../helpers/server-process.ts';
 
@@ -110,5 +112,35 @@ describe.skipIf(!testDatabaseUrl)(`a nonce is accepted once across two nodes${re
     // The destination asking again about the same source request, on the other node: the source's nonce is spent.
     const second = (await (await introspect(node1)).json()) as { active: boolean; code?: string };
     expect(second).toMatchObject({ active: false, code: 'LGSP_NONCE_REPLAYED' });
+  }, 60_000);
+
+  it('a key revoked through the registry is refused by both nodes at once (the bus drops their caches)', async () => {
+    const w = await realRegistryProvince(services);
+    const body = JSON.stringify({ unitCode: w.unitCode, service: w.service.code });
+    const ask = (node: { url: string }) =>
+      fetch(`${node.url}/api/lgsp/auth/sessions`, {
+        method: 'POST',
+        headers: signAs(
+          w.source.signer,
+          { method: 'POST', url: '/api/lgsp/auth/sessions', body },
+          Date.now(),
+        ),
+        body,
+      });
+    const [node1, node2] = cluster.nodes as [ServerCluster['nodes'][0], ServerCluster['nodes'][0]];
+    expect((await ask(node1)).status).toBe(201);
+    expect((await ask(node2)).status).toBe(201);
+    await w.registry.revokeKey(operator(), w.source.accessKey, {
+      reason: 'Thu hồi khi kiểm thử hai máy chủ',
+    });
+    for (const node of [node1, node2]) {
+      let code = '';
+      // The change travels by LISTEN/NOTIFY: allow it a moment, never the cache's 60 s.
+      for (let i = 0; i < 50 && code !== 'LGSP_ACCESS_KEY_REVOKED'; i++) {
+        code = ((await (await ask(node)).json()) as { code?: string }).code ?? '';
+        if (code !== 'LGSP_ACCESS_KEY_REVOKED') await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(code, node.url).toBe('LGSP_ACCESS_KEY_REVOKED');
+    }
   }, 60_000);
 });

@@ -20,6 +20,17 @@ afterAll(async () => {
 });
 
 describe('Article 10 through the real registry (LGSP-29)', () => {
+  it('is wired into the application: routes mounted, nonce pruning job registered', async () => {
+    expect(t.services.scheduler.registered).toContain('lgsp.auth.nonces.prune');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/lgsp/auth/sessions',
+      payload: { unitCode: 'x', service: 'y' },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json().code).toBe('LGSP_SIGNATURE_MISSING');
+  });
+
   it('issues a session to a registered source, confirms its call to the destination, and stops at revocation', async () => {
     const w = await realRegistryProvince(t.services);
     const asked = JSON.stringify({ unitCode: w.unitCode, service: w.service.code, operations: ['POST'] });
