@@ -8,8 +8,9 @@ import { defineErrors } from '../../core/errors/define.ts';
 export const registryErrors = defineErrors({
   LGSP_APPLICATION_NOT_FOUND: {
     status: 404,
-    vi: 'Không tìm thấy ứng dụng kết nối {id}.',
-    en: 'Connected application {id} was not found.',
+    // No id in the text: another unit's application must read exactly like one that does not exist.
+    vi: 'Không tìm thấy ứng dụng kết nối, hoặc bạn không có quyền truy cập.',
+    en: 'Connected application not found, or no access.',
   },
   LGSP_APPLICATION_CODE_TAKEN: {
     status: 409,
@@ -38,8 +39,8 @@ export const registryErrors = defineErrors({
   },
   LGSP_SERVICE_NOT_FOUND: {
     status: 404,
-    vi: 'Không tìm thấy dịch vụ {id}.',
-    en: 'Service {id} was not found.',
+    vi: 'Không tìm thấy dịch vụ, hoặc bạn không có quyền truy cập.',
+    en: 'Service not found, or no access.',
   },
   LGSP_SERVICE_CODE_TAKEN: {
     status: 409,
@@ -53,8 +54,8 @@ export const registryErrors = defineErrors({
   },
   LGSP_KEY_NOT_FOUND: {
     status: 404,
-    vi: 'Không tìm thấy khóa truy xuất {accessKey}.',
-    en: 'Access key {accessKey} was not found.',
+    vi: 'Không tìm thấy khóa truy xuất, hoặc bạn không có quyền truy cập.',
+    en: 'Access key not found, or no access.',
   },
   LGSP_KEY_ALREADY_REVOKED: {
     status: 409,

@@ -207,6 +207,15 @@ describe('scope isolation', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.json(), `${method} ${url}`).toMatchObject({ code: 'LGSP_APPLICATION_NOT_FOUND' });
     }
+    // Another unit's application reads exactly like one that does not exist (no id echoed either).
+    const outside = await call(districtAdmin, 'GET', `/api/lgsp/applications/${foreign.id}`);
+    const missing = await call(
+      districtAdmin,
+      'GET',
+      '/api/lgsp/applications/00000000-0000-4000-8000-000000000404',
+    );
+    expect({ ...outside.json(), requestId: '' }).toEqual({ ...missing.json(), requestId: '' });
+    expect(outside.body).not.toContain(foreign.id);
     // The foreign application is untouched.
     expect((await call(admin, 'GET', `/api/lgsp/applications/${foreign.id}`)).json()).toMatchObject({
       name: foreign.name,

@@ -231,14 +231,13 @@ export function createRegistryService(deps: RegistryServiceDeps) {
   /** An application the actor may see; otherwise LGSP_APPLICATION_NOT_FOUND (never saying which). */
   async function visibleApplication(ctx: Ctx, id: string): Promise<ApplicationListRow> {
     const app = isUuid(id) ? await findApplication(db, id) : null;
-    if (!app || !(await inScope(ctx, app.unitId))) throw new AppError('LGSP_APPLICATION_NOT_FOUND', { id });
+    if (!app || !(await inScope(ctx, app.unitId))) throw new AppError('LGSP_APPLICATION_NOT_FOUND');
     return app;
   }
 
   async function visibleService(ctx: Ctx, id: string): Promise<ServiceListRow> {
     const [service] = isUuid(id) ? await servicesByIds(db, [id]) : [];
-    if (!service || !(await inScope(ctx, service.unitId)))
-      throw new AppError('LGSP_SERVICE_NOT_FOUND', { id });
+    if (!service || !(await inScope(ctx, service.unitId))) throw new AppError('LGSP_SERVICE_NOT_FOUND');
     return service;
   }
 
@@ -266,13 +265,13 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
   async function applicationView(id: string): Promise<ApplicationView> {
     const app = await findApplication(db, id);
-    if (!app) throw new AppError('LGSP_APPLICATION_NOT_FOUND', { id });
+    if (!app) throw new AppError('LGSP_APPLICATION_NOT_FOUND');
     return presentApplication(app, await labelsOf([app.unitId]));
   }
 
   async function serviceView(id: string): Promise<ServiceView> {
     const [service] = await servicesByIds(db, [id]);
-    if (!service) throw new AppError('LGSP_SERVICE_NOT_FOUND', { id });
+    if (!service) throw new AppError('LGSP_SERVICE_NOT_FOUND');
     return presentService(service, await labelsOf([service.unitId]));
   }
 
@@ -351,7 +350,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
 
   async function lockedApplication(tx: Db, id: string): Promise<ApplicationListRow> {
     const app = await findApplication(tx, id, true);
-    if (!app) throw new AppError('LGSP_APPLICATION_NOT_FOUND', { id });
+    if (!app) throw new AppError('LGSP_APPLICATION_NOT_FOUND');
     return app;
   }
 
@@ -710,11 +709,11 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const found = ACCESS_KEY.test(accessKey) ? await findKey(db, accessKey) : null;
       const app = found ? await findApplication(db, found.applicationId) : null;
       if (!found || !app || !(await inScope(ctx, app.unitId))) {
-        throw new AppError('LGSP_KEY_NOT_FOUND', { accessKey: accessKey.slice(0, 40) });
+        throw new AppError('LGSP_KEY_NOT_FOUND');
       }
       await write(async (tx, now, changes) => {
         const key = await findKey(tx, accessKey, true);
-        if (!key) throw new AppError('LGSP_KEY_NOT_FOUND', { accessKey });
+        if (!key) throw new AppError('LGSP_KEY_NOT_FOUND');
         if (key.status === 'revoked') throw new AppError('LGSP_KEY_ALREADY_REVOKED', { accessKey });
         await revokeKey(tx, accessKey, now, reason);
         await audit(
@@ -919,7 +918,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       requirePermission(ctx, 'lgsp.rights.write');
       const service = await visibleService(ctx, serviceId);
       const [app] = isUuid(applicationId) ? await applicationsByIds(db, [applicationId]) : [];
-      if (!app) throw new AppError('LGSP_APPLICATION_NOT_FOUND', { id: applicationId });
+      if (!app) throw new AppError('LGSP_APPLICATION_NOT_FOUND');
       const operations = methodsOf(input.operations, 'operations');
       const outside = operations.filter((m) => !service.allowedMethods.includes(m));
       if (outside.length) {
