@@ -12,6 +12,8 @@
  * of each node's share, and out-of-phase syncs near the end of the budget when shares are already small.
  * Measured: 601 admitted for a limit of 600 through two nodes hammered at once
  * (test/lgsp/rate-limit-two-nodes.test.ts); with 1/nodes shares instead the same test overshot by 3.5 %.
+ * A key a node sees for the first time mid-window starts from the cluster's count at the last sync (each sync
+ * also reads the current windows of all keys), not from zero; the node count is applied before any share.
  * A node that cannot reach the database keeps enforcing the limit on its own counts (fail-safe, not open).
  */
 import { type Db, queryRows, sql } from '../../core/db/index.ts';
@@ -53,6 +55,11 @@ export interface RateLimiterOptions {
 export class RateLimiter {
   private readonly counters = new Map<string, Counter>();
   private nodes = 1;
+  /**
+   * The cluster's counts of the current windows at the last sync, for keys this node has not used yet: a
+   * key first seen here mid-window starts from what the others already used, not from zero.
+   */
+  private known = new Map<string, { win: number; n: number }>();
   private timer: NodeJS.Timeout | null = null;
   private syncing: Promise<void> | null = null;
   private firstSync: Promise<void> | null = null;
@@ -102,14 +109,16 @@ export class RateLimiter {
   private counter(key: string, win: number, limit: number): Counter {
     let c = this.counters.get(key);
     if (!c || c.win !== win) {
+      const seen = this.known.get(key);
+      const shared = seen && seen.win === win ? seen.n : 0;
       c = {
         key,
         win,
         limit,
-        shared: 0,
+        shared,
         pending: 0,
         inflight: 0,
-        allowance: Math.ceil(limit / this.divisor()),
+        allowance: Math.ceil(Math.max(0, limit - shared) / this.divisor()),
       };
       this.counters.set(key, c);
     } else if (c.limit !== limit) {
@@ -205,16 +214,28 @@ export class RateLimiter {
             )
             select key, win::bigint as win, n::bigint as n from up
             union all
+            select '~' || key, win, n from lgsp_rate_counter
+             where win in (${minuteWin}, ${dayWin})
+               and key not in (select r.key from json_to_recordset(${JSON.stringify(rows)}::json) as r(key text, win bigint, n bigint))
+            union all
             select '#nodes', 0::bigint, (select count(*) from lgsp_rate_node
                                      where node <> ${this.options.nodeId}
                                        and seen_at > now() - interval '3 seconds')::bigint`,
       );
       this.stats.syncs++;
+      const known = new Map<string, { win: number; n: number }>();
+      // The node count first: every share below is divided by it.
+      const nodeRow = result.find((r) => r.key === '#nodes');
+      if (nodeRow) this.nodes = Number(nodeRow.n) + 1;
       for (const r of result) {
-        if (r.key === '#nodes') {
-          this.nodes = Number(r.n) + 1;
+        if (r.key.startsWith('~')) {
+          const key = r.key.slice(1);
+          // A minute window number and a day number never coincide (about 29 million against 20 thousand).
+          const current = key.startsWith('m:') ? minuteWin : dayWin;
+          if (Number(r.win) === current) known.set(key, { win: current, n: Number(r.n) });
           continue;
         }
+        if (r.key === '#nodes') continue;
         const c = this.counters.get(r.key);
         if (!c || c.win !== Number(r.win)) continue;
         c.shared = Number(r.n);
@@ -222,6 +243,7 @@ export class RateLimiter {
         // Admitted during the round trip (pending) already used part of this node's share.
         c.allowance = Math.ceil(Math.max(0, c.limit - c.shared) / this.divisor()) - c.pending;
       }
+      this.known = known;
       for (const c of this.counters.values()) {
         if (c.win !== (c.key.startsWith('m:') ? minuteWin : dayWin) && c.pending === 0)
           this.counters.delete(c.key);
