@@ -157,9 +157,21 @@ describeBrowser('LGSP screens in chromium', () => {
     await page.getByRole('button', { name: 'Đăng ký ứng dụng' }).click();
     const dialog = page.getByRole('dialog');
     const unitPicker = dialog.getByLabel('Đơn vị', { exact: true });
-    await unitPicker.click();
-    await unitPicker.fill('son ha');
-    await page.locator('.ant-select-tree-title').filter({ hasText: 'UBND tỉnh Sơn Hà' }).click();
+    // On a busy machine the tree may still be loading or filtering when first clicked: pick until chosen.
+    await expect
+      .poll(
+        async () => {
+          await unitPicker.click();
+          await unitPicker.fill('son ha');
+          await page
+            .locator('.ant-select-tree-title')
+            .filter({ hasText: 'UBND tỉnh Sơn Hà' })
+            .click({ timeout: 5000 });
+          return dialog.textContent();
+        },
+        { timeout: 30_000 },
+      )
+      .toContain(`UBND tỉnh Sơn Hà (${PROVINCE})`);
     await dialog.getByLabel('Mã ứng dụng').fill('mot-cua');
     await dialog.getByLabel('Tên', { exact: true }).fill('Hệ thống một cửa điện tử');
     await dialog.getByLabel('Người liên hệ').fill('Nguyễn Thị Liên');
@@ -315,6 +327,28 @@ describeBrowser('LGSP screens in chromium', () => {
     const hit = page.getByRole('row', { name: /Tra cứu hộ tịch/ });
     await hit.waitFor();
     expect(await hit.textContent()).toContain(`/${DEPARTMENT}/hotich`);
+
+    // A unit merged into the department: its old code leads to the successor's services, with a note.
+    const merged = await apiPost(page, '/api/org/units', {
+      name: 'Phòng Hộ tịch cũ',
+      code: '000.00.02.H23',
+      kind: 'department',
+      parentId: ids.province,
+    });
+    await apiPost(page, '/api/org/reorganisations', {
+      type: 'merge',
+      sourceIds: [merged.id],
+      targetId: ids.department,
+      decisionRef: 'Quyết định số 12/QĐ-UBND',
+    });
+    await search.fill('000.00.02.H23');
+    await search.press('Enter');
+    await page
+      .getByRole('status')
+      .filter({ hasText: `Mã cũ 000.00.02.H23 nay là ${DEPARTMENT}` })
+      .waitFor();
+    await page.getByRole('row', { name: /Tra cứu hộ tịch/ }).waitFor();
+    await screenshot(page, 'lgsp-directory-successor');
     await page.close();
   });
 
@@ -332,10 +366,21 @@ describeBrowser('LGSP screens in chromium', () => {
       headers: { 'x-lgsp-session': sessionKey },
     });
     expect(res.status, await res.clone().text()).toBe(200);
+    // Fifty more calls, so the log has a second page (keyset paging by the server's cursor).
+    for (let i = 0; i < 50; i++) {
+      const more = await signedFetch(t.url, issued!, 'GET', `/${DEPARTMENT}/hotich/so-bo/${i}`, {
+        headers: { 'x-lgsp-session': sessionKey },
+      });
+      expect(more.status).toBe(200);
+    }
     await t.services.lgsp.gateway.flush();
 
     const page = await adminPage();
     await page.goto(`${t.url}/lgsp/exchanges?service=hotich`);
+    await page.getByRole('status').filter({ hasText: 'Đang hiện 50 bản ghi' }).waitFor();
+    await page.getByRole('button', { name: 'Tải thêm' }).click();
+    await page.getByRole('status').filter({ hasText: 'Tất cả 51 bản ghi' }).waitFor();
+    // Newest first: the first call is the last row, reached through the second page.
     const row = page.getByRole('row', { name: /ho-so\/42/ });
     await row.waitFor();
     expect(await row.textContent()).toContain(PROVINCE);
@@ -359,11 +404,18 @@ describeBrowser('LGSP screens in chromium', () => {
     expect(csv).toContain('/ho-so/42');
     expect(csv).toContain(DEPARTMENT);
 
+    // Five minutes of observed online time for the availability figures (the test clock stands still).
+    t.clock.advance(5 * 60_000);
     await page.goto(`${t.url}/lgsp/statistics`);
     await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).waitFor();
     await settle(page);
     // ECharts drew into a canvas inside the chart's region (an empty period shows no canvas).
     expect(await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).locator('canvas').count()).toBe(1);
+    const uptime = page.getByRole('img', { name: 'Kết nối, mất kết nối và tỷ lệ trực tuyến theo đơn vị' });
+    await uptime.waitFor();
+    expect(await uptime.locator('canvas').count()).toBe(1);
+    const unitRow = page.getByRole('row', { name: /Sở Tư pháp/ }).last();
+    expect(await unitRow.textContent()).toContain('100%');
     await page.screenshot({ path: join(SCREENSHOTS, 'lgsp-statistics.png'), fullPage: true });
     await page.close();
   });

@@ -201,7 +201,14 @@ export default function StatisticsPage() {
       legend: { top: 0, type: 'scroll' },
       xAxis: { type: 'category', boundaryGap: false, data: axis },
       yAxis: { type: 'value', min: 0, axisLabel: { formatter: '{value} ms' } },
-      series: latency.series.map((s) => ({ ...s, type: 'line', connectNulls: false, showSymbol: true })),
+      // Every point drawn: a day between days without traffic would otherwise be invisible.
+      series: latency.series.map((s) => ({
+        ...s,
+        type: 'line',
+        showSymbol: true,
+        showAllSymbol: true,
+        symbolSize: 7,
+      })),
     };
     const avail: EChartsCoreOption = {
       grid: { left: 48, right: 56, top: 32, bottom: 60 },
