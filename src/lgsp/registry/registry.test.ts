@@ -133,6 +133,26 @@ describe('applications (LGSP-21)', () => {
       quotaPerDay: 100_000,
     });
     expect(updated).toMatchObject({ allowedNetworks: ['172.16.0.0/12'], rateLimitPerMinute: 600 });
+    const [entry] = await searchAudit(t.platform.db, {
+      categories: ['lgsp'],
+      unitIds: [p.finance.id],
+      limit: 1,
+    });
+    expect(entry).toMatchObject({
+      action: 'lgsp.application.update',
+      details: {
+        before: { allowedNetworks: [], rateLimitPerMinute: null, quotaPerDay: null },
+        after: { allowedNetworks: ['172.16.0.0/12'], rateLimitPerMinute: 600, quotaPerDay: 100_000 },
+      },
+    });
+    // The same values again change nothing and record nothing.
+    await svc().updateApplication(operator(), app.id, { rateLimitPerMinute: 600 });
+    const [still] = await searchAudit(t.platform.db, {
+      categories: ['lgsp'],
+      unitIds: [p.finance.id],
+      limit: 1,
+    });
+    expect(still!.seq).toBe(entry!.seq);
     expect(await registry.lookup.credentialByAccessKey(accessKey)).toMatchObject({
       allowedNetworks: ['172.16.0.0/12'],
       rateLimitPerMinute: 600,

@@ -191,6 +191,23 @@ function presentService(s: ServiceListRow, labels: Map<string, UnitLabel>): Serv
   };
 }
 
+/** The fields of `next` that differ from `current` (search columns left out of the audit). */
+function diffOf<T extends object>(
+  current: T,
+  next: Partial<T>,
+): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(next)) {
+    const old = current[k as keyof T];
+    if (!k.endsWith('Search') && JSON.stringify(old) !== JSON.stringify(v)) {
+      before[k] = old;
+      after[k] = v;
+    }
+  }
+  return { before, after };
+}
+
 /** Creates the registry service. */
 export function createRegistryService(deps: RegistryServiceDeps) {
   const { platform, org, cache } = deps;
@@ -560,17 +577,11 @@ export function createRegistryService(deps: RegistryServiceDeps) {
         next.contactEmail = optionalEmail(input.contact.email, 'contact.email');
       if (input.contact?.phone !== undefined)
         next.contactPhone = optionalPhone(input.contact.phone, 'contact.phone');
-      const before: Record<string, unknown> = {};
-      const after: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(next)) {
-        const old = app[k as keyof ApplicationRow];
-        if (k !== 'nameSearch' && JSON.stringify(old) !== JSON.stringify(v)) {
-          before[k] = old;
-          after[k] = v;
-        }
-      }
-      if (Object.keys(after).length === 0) return presentApplication(app, await labelsOf([app.unitId]));
+      // The diff is taken from the row locked in the transaction, so the audit's "before" is what was replaced.
       await write(async (tx, now, changes) => {
+        const current = await lockedApplication(tx, app.id);
+        const { before, after } = diffOf<ApplicationRow>(current, next);
+        if (Object.keys(after).length === 0) return;
         await updateApplication(tx, app.id, { ...next, updatedAt: now });
         await audit(
           tx,
@@ -600,8 +611,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       const app = await visibleApplication(ctx, id);
       const status = input.active ? 'active' : 'suspended';
       const reason = optionalText(input.reason, 'reason', limits.reason);
-      if (app.status === status) return presentApplication(app, await labelsOf([app.unitId]));
       await write(async (tx, now, changes) => {
+        if ((await lockedApplication(tx, app.id)).status === status) return;
         await updateApplication(tx, app.id, {
           status,
           statusReason: input.active ? null : reason,
@@ -869,18 +880,11 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       if (input.allowedMethods !== undefined)
         next.allowedMethods = methodsOf(input.allowedMethods, 'allowedMethods');
       if (input.active !== undefined) next.active = input.active;
-      const before: Record<string, unknown> = {};
-      const after: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(next)) {
-        const old = service[k as keyof ServiceListRow];
-        if (!k.endsWith('Search') && JSON.stringify(old) !== JSON.stringify(v)) {
-          before[k] = old;
-          after[k] = v;
-        }
-      }
-      if (Object.keys(after).length === 0) return presentService(service, await labelsOf([service.unitId]));
-      const deactivated = after.active === false;
       await write(async (tx, now, changes) => {
+        const [current] = await servicesByIds(tx, [service.id], true);
+        const { before, after } = diffOf<ServiceListRow>(current!, next as Partial<ServiceListRow>);
+        if (Object.keys(after).length === 0) return;
+        const deactivated = after.active === false;
         await updateService(tx, service.id, { ...next, updatedAt: now });
         await audit(
           tx,
@@ -929,6 +933,8 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       }
       const reason = optionalText(input.reason, 'reason', limits.reason);
       await write(async (tx, now, changes) => {
+        // The service row's lock serialises changes of its rights (two first grants at once: one grant, one change).
+        await servicesByIds(tx, [service.id], true);
         const existing = await findRight(tx, app.id, service.id, true);
         if (existing && JSON.stringify(existing.operations) === JSON.stringify(operations)) return;
         await upsertRight(tx, {
@@ -996,6 +1002,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       if (!isUuid(applicationId)) throw new AppError('LGSP_RIGHT_NOT_FOUND');
       const [app] = await applicationsByIds(db, [applicationId]);
       await write(async (tx, now, changes) => {
+        await servicesByIds(tx, [service.id], true);
         const existing = await findRight(tx, applicationId, service.id, true);
         if (!existing || !app) throw new AppError('LGSP_RIGHT_NOT_FOUND');
         await deleteRight(tx, applicationId, service.id);
