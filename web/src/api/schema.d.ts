@@ -2806,10 +2806,15 @@ export interface paths {
                 content: {
                     "application/json": {
                         request: {
+                            /**
+                             * @description SHA-256 (hex) của nội dung dịch vụ đích nhận được
+                             * @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+                             */
                             bodySha256: string;
                             headers: {
                                 [key: string]: string;
                             };
+                            /** @example GET */
                             method: string;
                             path: string;
                             query?: string;
@@ -2871,7 +2876,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        operations?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE")[];
+                        operations?: ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS")[];
                         /** @description Mã dịch vụ đích */
                         service: string;
                         /** @description Mã định danh đơn vị đích (QCVN 102:2016) */
@@ -3448,6 +3453,226 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lịch bảo trì LGSP: các đợt chưa kết thúc (kể cả đã hủy) và 20 đợt gần nhất đã qua */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            current: {
+                                cancelledAt: string | null;
+                                cancelReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                                title: string;
+                            }[];
+                            past: {
+                                cancelledAt: string | null;
+                                cancelReason: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Thông báo một đợt bảo trì; mọi tài khoản theo dõi LGSP được báo ngay và nhắc trước 1 giờ */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        endsAt: string;
+                        message?: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        title: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/maintenance/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hủy một đợt bảo trì chưa kết thúc; những người đã được báo nhận thông báo hủy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                            title: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/lgsp/maintenance/upcoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các đợt bảo trì sắp tới và đang diễn ra, cho hệ thống của đơn vị kết nối (không cần đăng nhập) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** Format: uuid */
+                            id: string;
+                            message: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            status: "scheduled" | "in_progress" | "finished" | "cancelled";
+                            title: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
