@@ -3,6 +3,15 @@
  * The API gateway `/{unitCode}/{service}/…` and the exchange records it writes (LGSP-11/17/33/37).
  * See proxy.ts for the flow of one call, rate-limit.ts for limits that hold across nodes, circuit.ts for
  * the breaker, convert.ts for JSON↔XML.
+ *
+ * Two ways to call a destination through the gateway, both signed per docs/lgsp/signing.md:
+ * - gateway mode (Article 10): `X-Lgsp-Session` from POST /api/lgsp/auth/sessions, among the signed headers;
+ *   the session must be for this service, issued to this application, and allow the method;
+ * - one-step mode: no session key; the signed call is accepted when the application holds the right on the
+ *   service (`registry.allowedOperations`) — one round trip instead of two, same checks otherwise.
+ * Either way the destination receives `X-Lgsp-Request-Id`, `X-Lgsp-Source-Unit` and
+ * `X-Lgsp-Source-Application` and none of the caller's X-Lgsp-* credentials; it should accept calls only from
+ * the gateway's address (or check them through introspection in direct mode).
  */
 import { Agent } from 'undici';
 import type { App } from '../../core/http/types.ts';
