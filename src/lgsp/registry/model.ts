@@ -5,6 +5,7 @@
  * schemas checked, because other modules and tests reach it without HTTP.
  */
 import { randomBytes } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors/index.ts';
 import { normaliseCidr } from '../../core/http/client-ip.ts';
@@ -187,6 +188,15 @@ export function baseUrlOf(value: unknown): string {
   }
   if (url.hash || value.includes('#')) throw new AppError('LGSP_SERVICE_URL_INVALID', { reason: 'fragment' });
   if (url.search) throw new AppError('LGSP_SERVICE_URL_INVALID', { reason: 'query string' });
+  // Destinations live on internal networks (LGSP-32), so private addresses are fine; link-local (cloud
+  // metadata services answer at 169.254.169.254) and unspecified addresses never name a destination.
+  const host = url.hostname.replace(/^\[|\]$/gu, '');
+  if (ipaddr.isValid(host)) {
+    const range = ipaddr.process(host).range();
+    if (range === 'linkLocal' || range === 'unspecified' || range === 'broadcast' || range === 'multicast') {
+      throw new AppError('LGSP_SERVICE_URL_INVALID', { reason: `${range} address` });
+    }
+  }
   return url.toString().replace(/\/+$/u, '');
 }
 

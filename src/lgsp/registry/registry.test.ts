@@ -376,6 +376,9 @@ describe('services and destination lookup', () => {
       'javascript:alert(1)',
       'http://h/#x',
       'nope',
+      'http://169.254.169.254/latest/meta-data',
+      'http://0.0.0.0:8080/',
+      'http://[fe80::1]/',
     ]) {
       expect(await codeOf(svc().createService(operator(), { ...base, baseUrl }))).toBe(
         'LGSP_SERVICE_URL_INVALID',
