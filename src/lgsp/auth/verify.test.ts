@@ -219,6 +219,31 @@ describe('clock skew (LGSP-10)', () => {
   });
 });
 
+describe('clock skew set by configuration (LGSP-10)', () => {
+  it('honours lgsp.clockSkewSeconds = 60', async () => {
+    const tight = await startAuthHarness({ 'lgsp.clockSkewSeconds': 60 });
+    try {
+      const app = tight.registry.addApplication();
+      const nowS = Math.floor(tight.t.clock.now.getTime() / 1000);
+      const at = (ts: number) => {
+        const headers = signAs(app, { method: 'GET', url: '/x', timestamp: ts }, tight.t.clock.now.getTime());
+        return tight.auth.verifyRequest({
+          method: 'GET',
+          path: '/x',
+          query: '',
+          headers,
+          remoteIp: '10.0.0.1',
+        });
+      };
+      await expect(at(nowS - 60)).resolves.toMatchObject({ skewSeconds: 60 });
+      await expect(at(nowS - 61)).rejects.toMatchObject({ code: 'LGSP_TIMESTAMP_SKEW' });
+      await expect(at(nowS + 61)).rejects.toMatchObject({ code: 'LGSP_TIMESTAMP_SKEW' });
+    } finally {
+      await tight.close();
+    }
+  });
+});
+
 describe('network allow-list (LGSP-32)', () => {
   it('accepts callers inside the listed networks only, IPv4-mapped IPv6 included; a sloppy entry matches nothing', async () => {
     const app = h.registry.addApplication({ allowedNetworks: ['10.20.0.0/16', '2001:db8::/32', '10/8'] });
