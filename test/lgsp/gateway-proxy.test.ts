@@ -121,6 +121,26 @@ describe('forwarding', () => {
     await answer.close();
   });
 
+  it('strips hop-by-hop headers of the answer too, and lets a right to GET cover HEAD', async () => {
+    const answer = await startDestination((_req, res) => {
+      res.setHeader('connection', 'keep-alive, x-answer-hop');
+      res.setHeader('x-answer-hop', 'private');
+      res.setHeader('keep-alive', 'timeout=5');
+      res.setHeader('x-answer-kept', 'yes');
+      res.end('{}');
+    });
+    const svc = h.fakes.add(service(answer.url, { serviceCode: 'answer-hop' }));
+    const cred = h.fakes.source(svc, ['GET']);
+    const res = await call('/000.00.01.H99/answer-hop/x', signedHeaders(cred));
+    expect(res.status).toBe(200);
+    expect(res.headers['x-answer-kept']).toBe('yes');
+    expect(res.headers['x-answer-hop']).toBeUndefined();
+    const head = await call('/000.00.01.H99/answer-hop/x', signedHeaders(cred), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(answer.seen.at(-1)!.method).toBe('HEAD');
+    await answer.close();
+  });
+
   it('does not capture console routes or paths whose first segment is not a QCVN 102 code', async () => {
     const res = await call('/org/units', {});
     expect(res.json.code).toBe('ROUTE_NOT_FOUND');
