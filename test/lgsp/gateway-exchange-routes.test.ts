@@ -151,6 +151,14 @@ describe('GET /api/lgsp/exchanges (LGSP-17, LGSP-37)', () => {
     expect(res.body).toContain('LGSP_DESTINATION_TIMEOUT');
     expect(res.body).toContain(a1.code);
     expect(res.body).not.toContain('req-b-to-c');
+    const xlsx = await t.app.inject({
+      method: 'GET',
+      url: '/api/lgsp/exchanges/export?format=xlsx',
+      headers: staffA.headers,
+    });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });
 });
 
