@@ -3,11 +3,14 @@
  * services and rights made by the registry service; session request and introspection over HTTP with
  * requests signed by the SDK; a key revoked in the registry ends the session at once.
  */
+
+import { KeyObject } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../../sdk/src/canonical.ts';
 import { createTestApp, type TestApp } from '../../../test/helpers/app.ts';
-import { operator } from '../registry/testing.ts';
+import { freshCode, operator, rsaKeys, selfSigned } from '../registry/testing.ts';
 import { injectSigned, realRegistryProvince, signAs } from './harness.ts';
+import type { TestApplication } from './testing.ts';
 
 let t: TestApp;
 const now = () => t.clock.now.getTime();
@@ -86,6 +89,40 @@ describe('Article 10 through the real registry (LGSP-29)', () => {
     );
     expect(again.statusCode).toBe(401);
     expect(again.json().code).toBe('LGSP_ACCESS_KEY_REVOKED');
+  });
+
+  it('accepts RSA-PSS-SHA256 and RSA-SHA256 from an application whose certificate the registry holds, within its networks only (LGSP-04, LGSP-32)', async () => {
+    const w = await realRegistryProvince(t.services);
+    const app = await w.registry.createApplication(operator(), {
+      unitId: w.province.finance.id,
+      code: freshCode('rsa'),
+      name: 'Phần mềm quản lý văn bản',
+      kind: 'rsa',
+      algorithms: ['RSA-PSS-SHA256', 'RSA-SHA256'],
+      allowedNetworks: ['127.0.0.0/8'],
+    });
+    const keys = await rsaKeys();
+    const pem = await selfSigned(keys, new Date(now() - 86_400_000), new Date(now() + 365 * 86_400_000));
+    const issued = await w.registry.registerPublicKey(operator(), app.id, { pem });
+    await w.registry.setRight(operator(), app.id, w.service.id, { operations: ['GET'] });
+    const signer: TestApplication = {
+      credential: { accessKey: issued.key.accessKey, kind: 'rsa' } as TestApplication['credential'],
+      secretKey: null,
+      privateKeyPem: KeyObject.from(keys.privateKey).export({ type: 'pkcs8', format: 'pem' }).toString(),
+    };
+    const body = JSON.stringify({ unitCode: w.unitCode, service: w.service.code });
+    for (const algorithm of ['RSA-PSS-SHA256', 'RSA-SHA256'] as const) {
+      const res = await t.app.inject(
+        injectSigned(signer, { method: 'POST', url: '/api/lgsp/auth/sessions', body, algorithm }, now()),
+      );
+      expect(res.statusCode, `${algorithm}: ${res.body}`).toBe(201);
+    }
+    const outside = await t.app.inject({
+      ...injectSigned(signer, { method: 'POST', url: '/api/lgsp/auth/sessions', body }, now()),
+      remoteAddress: '192.0.2.10',
+    });
+    expect(outside.statusCode).toBe(403);
+    expect(outside.json().code).toBe('LGSP_NETWORK_NOT_ALLOWED');
   });
 
   it('answers an application without a right like one asking for a service that does not exist', async () => {
