@@ -411,7 +411,7 @@ describeBrowser('LGSP screens in chromium', () => {
     await settle(page);
     // ECharts drew into a canvas inside the chart's region (an empty period shows no canvas).
     expect(await page.getByRole('img', { name: 'Gửi, nhận theo ngày' }).locator('canvas').count()).toBe(1);
-    const uptime = page.getByRole('img', { name: 'Kết nối, mất kết nối và tỷ lệ trực tuyến theo đơn vị' });
+    const uptime = page.getByRole('img', { name: 'Mất kết nối và tỷ lệ trực tuyến theo đơn vị' });
     await uptime.waitFor();
     expect(await uptime.locator('canvas').count()).toBe(1);
     const unitRow = page.getByRole('row', { name: /Sở Tư pháp/ }).last();

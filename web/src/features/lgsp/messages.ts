@@ -4,18 +4,15 @@ import { defineMessages } from '../../i18n/messages';
 export const m = defineMessages({
   // Shared
   unit: { vi: 'Đơn vị', en: 'Unit' },
-  unitCode: { vi: 'Mã định danh', en: 'Unit code' },
   unitFilter: { vi: 'Lọc theo đơn vị', en: 'Filter by unit' },
   application: { vi: 'Ứng dụng', en: 'Application' },
   service: { vi: 'Dịch vụ', en: 'Service' },
-  code: { vi: 'Mã', en: 'Code' },
   name: { vi: 'Tên', en: 'Name' },
   description: { vi: 'Mô tả', en: 'Description' },
   status: { vi: 'Trạng thái', en: 'Status' },
   createdAt: { vi: 'Ngày tạo', en: 'Created' },
   updatedAt: { vi: 'Cập nhật', en: 'Updated' },
   reason: { vi: 'Lý do', en: 'Reason' },
-  reasonRequired: { vi: 'Hãy nêu lý do.', en: 'Give a reason.' },
   required: { vi: 'Không được để trống.', en: 'Required.' },
   save: { vi: 'Lưu', en: 'Save' },
   cancel: { vi: 'Hủy', en: 'Cancel' },
@@ -57,14 +54,12 @@ export const m = defineMessages({
   applicationsCount: { vi: 'Ứng dụng', en: 'Applications' },
   servicesCount: { vi: 'Dịch vụ', en: 'Services' },
   activeKeysCount: { vi: 'Khóa hiệu lực', en: 'Active keys' },
-  onlineCount: { vi: 'Trực tuyến', en: 'Online' },
   searchApps: {
     vi: 'Tìm ứng dụng theo tên, mã (gõ không dấu được)',
     en: 'Find applications by name or code',
   },
   searchUnits: { vi: 'Tìm đơn vị (gõ không dấu được)', en: 'Find units' },
   newApp: { vi: 'Đăng ký ứng dụng', en: 'Register application' },
-  editApp: { vi: 'Sửa ứng dụng', en: 'Edit application' },
   appCreated: { vi: 'Đã đăng ký ứng dụng {code}.', en: 'Application {code} registered.' },
   appCode: { vi: 'Mã ứng dụng', en: 'Application code' },
   appCodeHelp: {
@@ -155,7 +150,6 @@ export const m = defineMessages({
     vi: 'Cấp khóa mới; khóa hiện tại vẫn được chấp nhận đến hết thời gian chuyển tiếp để ứng dụng kịp cập nhật.',
     en: 'Issues a new key; the current one is still accepted until the overlap ends, so the application can switch.',
   },
-  overlapHours: { vi: 'Thời gian chuyển tiếp (giờ)', en: 'Overlap (hours)' },
   revokeKey: { vi: 'Thu hồi', en: 'Revoke' },
   revokeTitle: { vi: 'Thu hồi khóa {key}', en: 'Revoke key {key}' },
   revokeHelp: {
@@ -302,7 +296,6 @@ export const m = defineMessages({
   cause_traffic: { vi: 'Theo lưu lượng', en: 'Traffic' },
   cause_registry: { vi: 'Thay đổi đăng ký', en: 'Registry change' },
   searchServices: { vi: 'Tìm dịch vụ theo tên, mã', en: 'Find services by name or code' },
-  noServices: { vi: 'Chưa có dịch vụ nào.', en: 'No services yet.' },
   gatewayPath: { vi: 'Đường dẫn qua cổng', en: 'Gateway path' },
 
   // Directory
@@ -312,10 +305,6 @@ export const m = defineMessages({
   },
   directoryQuery: { vi: 'Mã hoặc tên đơn vị, tên dịch vụ', en: 'Unit code or name, service name' },
   directoryDataType: { vi: 'Loại dữ liệu', en: 'Data type' },
-  successorOf: {
-    vi: 'Mã {old} đã đóng; đơn vị kế thừa: {code}',
-    en: 'Code {old} is closed; successor: {code}',
-  },
   noDirectory: { vi: 'Không tìm thấy đơn vị nhận phù hợp.', en: 'No matching destination.' },
   directoryHint: { vi: 'Nhập điều kiện tìm kiếm.', en: 'Enter something to search for.' },
 
@@ -363,8 +352,8 @@ export const m = defineMessages({
   // Statistics
   statsTitle: { vi: 'Thống kê trao đổi', en: 'Exchange statistics' },
   statsIntro: {
-    vi: 'Số lần gửi, nhận theo ngày, lỗi theo mã, độ trễ, số lần kết nối và mất kết nối, tỷ lệ trực tuyến của từng đơn vị (LGSP-18, LGSP-36).',
-    en: 'Sent and received per day, errors by code, latency, connections and disconnections, uptime per unit (LGSP-18, LGSP-36).',
+    vi: 'Số lần gửi, nhận theo ngày, lỗi theo mã, độ trễ, số lần và thời gian mất kết nối, tỷ lệ trực tuyến của từng đơn vị (LGSP-18, LGSP-36).',
+    en: 'Sent and received per day, errors by code, latency, disconnections and time offline, uptime per unit (LGSP-18, LGSP-36).',
   },
   sent: { vi: 'Gửi', en: 'Sent' },
   received: { vi: 'Nhận', en: 'Received' },
@@ -375,19 +364,17 @@ export const m = defineMessages({
   chartErrors: { vi: 'Lỗi theo mã', en: 'Errors by code' },
   chartLatency: { vi: 'Độ trễ theo ngày (p50, p95)', en: 'Latency per day (p50, p95)' },
   chartAvailability: {
-    vi: 'Kết nối, mất kết nối và tỷ lệ trực tuyến theo đơn vị',
-    en: 'Connections, disconnections and uptime per unit',
+    vi: 'Mất kết nối và tỷ lệ trực tuyến theo đơn vị',
+    en: 'Disconnections and uptime per unit',
   },
   p50: { vi: 'Trung vị (p50)', en: 'Median (p50)' },
   p95: { vi: 'p95', en: 'p95' },
-  connections: { vi: 'Số lần kết nối lại', en: 'Reconnections' },
   disconnections: { vi: 'Số lần mất kết nối', en: 'Disconnections' },
   uptime: { vi: 'Tỷ lệ trực tuyến', en: 'Uptime' },
   offlineTime: { vi: 'Thời gian mất kết nối', en: 'Time offline' },
   totalSent: { vi: 'Tổng số lần gửi', en: 'Total sent' },
   totalReceived: { vi: 'Tổng số lần nhận', en: 'Total received' },
   totalErrors: { vi: 'Tổng số lỗi', en: 'Total errors' },
-  errorRate: { vi: 'Tỷ lệ lỗi', en: 'Error rate' },
   noData: { vi: 'Không có số liệu trong khoảng thời gian này.', en: 'No figures in this period.' },
   statsUnitHint: {
     vi: 'Chọn một đơn vị để xem số liệu riêng của đơn vị đó; để trống: toàn bộ phạm vi của bạn.',
