@@ -109,7 +109,8 @@ function StatusActions({ app }: { app: Application }) {
   const [busy, setBusy] = useState(false);
 
   const suspend = async () => {
-    if (!reason.trim()) return setError(null);
+    // The button is disabled without a reason; a suspension is always explained.
+    if (!reason.trim()) return;
     setBusy(true);
     setError(null);
     try {
