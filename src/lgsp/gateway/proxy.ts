@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Agent, Dispatcher } from 'undici';
+import { EMPTY_SHA256 } from '../../../sdk/src/canonical.ts';
 import type { AccessLog } from '../../core/audit/index.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors/index.ts';
@@ -40,8 +41,6 @@ import { gatewayErrorCategory } from './errors.ts';
 import { requestHeadersForDestination, responseHeadersForCaller } from './headers.ts';
 import type { RateLimiter } from './rate-limit.ts';
 
-/** SHA-256 of the empty string: the signed digest of a request without a body. */
-export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 /** Bodies up to this size (with a Content-Length) are read whole, checked, then forwarded (and retryable). */
 export const BUFFER_MAX_BYTES = 256 * 1024;
 /** Answers up to this size with a Content-Length are read whole and sent in one write. */
