@@ -13,6 +13,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCtx } from '../../src/core/context.ts';
 import { sql } from '../../src/core/db/index.ts';
+import { hmacApplication, restService } from '../../src/lgsp/registry/testing.ts';
 import { buildProvince, type Province } from '../../src/org/testing.ts';
 import type { OrgUnit } from '../../src/org/types.ts';
 import { createTestApp, type LoggedIn, login, loginAs, type TestApp } from '../helpers/app.ts';
@@ -69,12 +70,36 @@ const USER_LEVEL = new Set([
 /** Query parameters an operation requires, for the walks that call every operation with a valid request. */
 const REQUIRED_QUERY: Record<string, Record<string, string>> = {
   'GET /api/search': { q: 'so tai chinh' },
+  // The exchange figures and error summary cover a date range the caller names.
+  'GET /api/lgsp/statistics': { from: '2026-11-01', to: '2026-11-23' },
+  'GET /api/lgsp/errors': { from: '2026-11-01', to: '2026-11-23' },
 };
 
 /** Operations a business administrator may call besides the user's: org.write, accounts, audit.read. */
 const BUSINESS_LEVEL = new Set([
-  // lgsp.registry.read: the LGSP maintenance calendar.
+  // lgsp.registry.read: the LGSP registry read in the actor's scope (connected units, applications, their
+  // keys without secrets, services, rights and their history and matrix), the service directory, the
+  // availability views and the maintenance calendar. Writes (lgsp.registry.write, lgsp.keys.write,
+  // lgsp.rights.write) stay with the technical administrator.
+  'GET /api/lgsp/units',
+  'GET /api/lgsp/applications',
+  'GET /api/lgsp/applications/{id}',
+  'GET /api/lgsp/applications/{id}/keys',
+  'GET /api/lgsp/services',
+  'GET /api/lgsp/services/{id}',
+  'GET /api/lgsp/rights',
+  'GET /api/lgsp/rights/history',
+  'GET /api/lgsp/rights/matrix',
+  'GET /api/lgsp/directory',
+  'GET /api/lgsp/availability',
+  'GET /api/lgsp/availability/{serviceId}/history',
+  'GET /api/lgsp/availability/statistics',
   'GET /api/lgsp/maintenance',
+  // lgsp.exchange.read: the exchange log, its export, the daily figures and the error summary.
+  'GET /api/lgsp/exchanges',
+  'GET /api/lgsp/exchanges/export',
+  'GET /api/lgsp/statistics',
+  'GET /api/lgsp/errors',
   ...USER_LEVEL,
   'POST /api/org/units',
   'PATCH /api/org/units/{id}',
@@ -142,6 +167,9 @@ interface Ids {
   code: string;
   role: string;
   token: string;
+  /** An LGSP application of the victim unit (with a key) and a service it provides. */
+  application: string;
+  service: string;
 }
 let ids: Ids;
 
@@ -153,6 +181,9 @@ function pathValues(op: Operation, of: Ids): Record<string, string> {
     else if (op.path.startsWith('/api/org/units/')) values[name] = of.unit;
     else if (op.path.startsWith('/api/iam/roles/')) values[name] = of.role;
     else if (op.path.startsWith('/api/iam/me/tokens/')) values[name] = of.token;
+    else if (op.path.startsWith('/api/lgsp/applications/')) values[name] = of.application;
+    else if (op.path.startsWith('/api/lgsp/services/')) values[name] = of.service;
+    else if (op.path.startsWith('/api/lgsp/availability/')) values[name] = of.service;
     else values[name] = MISSING_ID;
   }
   return values;
@@ -276,12 +307,19 @@ beforeAll(async () => {
     nameEn: 'Test role',
     permissions: ['org.read'],
   });
+  // Real LGSP rows, so the read routes answer 2xx to the business administrator and the hostile values
+  // in the write bodies reach the database through an existing application.
+  const registry = t.services.lgsp.registry.service;
+  const lgspApp = await hmacApplication(registry, victimUnit);
+  const lgspService = await restService(registry, lgspApp.app.id);
   ids = {
     account: victimId,
     unit: victimUnit.id,
     code: victimUnit.code,
     role: 'kiem_thu',
     token: MISSING_ID,
+    application: lgspApp.app.id,
+    service: lgspService.id,
   };
   fixture = fixtures();
   ops = await readOperations(t.app);
@@ -359,6 +397,8 @@ describe('authentication and permissions on every operation (SEC-08, SEC-13)', (
       code: p.finance.code,
       role: 'user',
       token: MISSING_ID,
+      application: ids.application,
+      service: ids.service,
     });
   });
 
@@ -445,6 +485,11 @@ describe('injection, path traversal, LFI and RFI (SEC-13)', () => {
     'POST /api/iam/me/tokens .name',
     'POST /api/org/units .name',
     'PATCH /api/org/units/{id} .address',
+    'GET /api/lgsp/applications ?q',
+    'GET /api/lgsp/services ?q',
+    'GET /api/lgsp/directory ?q',
+    'PATCH /api/lgsp/applications/{id} .name',
+    'PATCH /api/lgsp/services/{id} .name',
   ];
 
   it('answers each hostile value in every path parameter, query parameter and string body field with 2xx or 4xx, leaking nothing', async () => {
@@ -498,7 +543,9 @@ describe('injection, path traversal, LFI and RFI (SEC-13)', () => {
     expect(
       (await probe.send({ method: 'GET', url: '/api/iam/auth/me', headers: fuzzer.headers })).statusCode,
     ).toBe(200);
-  });
+    // About 2 300 requests over every operation (~100 with the LGSP routes): 17 s on an idle machine, so the
+    // default 30 s is too close on a shared CI runner. Skipping operations to fit would defeat the walk.
+  }, 180_000);
 
   it('stored the payloads verbatim, left every table in place and the audit chain intact', async () => {
     const units = await probe.send({
