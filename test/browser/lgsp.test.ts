@@ -417,6 +417,27 @@ describeBrowser('LGSP screens in chromium', () => {
     const unitRow = page.getByRole('row', { name: /Sở Tư pháp/ }).last();
     expect(await unitRow.textContent()).toContain('100%');
     await page.screenshot({ path: join(SCREENSHOTS, 'lgsp-statistics.png'), fullPage: true });
+
+    // One unit's own figures: the department received the 51 calls and sent none.
+    await page.getByLabel('Lọc theo đơn vị').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: 'Sở Tư pháp' }).click();
+    await page.waitForURL(new RegExp(`unitId=${ids.department}`));
+    const figure = (title: string) =>
+      page
+        .locator('.ant-statistic')
+        .filter({ hasText: title })
+        .locator('.ant-statistic-content')
+        .textContent();
+    await expect.poll(() => figure('Tổng số lần nhận')).toBe('51');
+    expect(await figure('Tổng số lần gửi')).toBe('0');
+
+    // The same screen in English, from the text catalogue.
+    await page.getByText('EN', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Exchange statistics' }).waitFor();
+    expect(await page.getByRole('img', { name: 'Sent and received per day' }).count()).toBe(1);
+    await page.getByText('VI', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Thống kê trao đổi' }).waitFor();
+    await settle(page); // the language is saved in the preferences the next pages load
     await page.close();
   });
 
@@ -426,9 +447,21 @@ describeBrowser('LGSP screens in chromium', () => {
     await page.getByRole('button', { name: 'Đăng ký dịch vụ' }).click();
     const dialog = page.getByRole('dialog', { name: 'Đăng ký dịch vụ' });
     const provider = dialog.getByLabel('Ứng dụng cung cấp');
-    await provider.click();
-    await provider.fill('mot-cua');
-    await page.locator('.ant-select-item-option').filter({ hasText: 'mot-cua' }).click();
+    // Options arrive from the server as one types: pick until the choice shows in the form.
+    await expect
+      .poll(
+        async () => {
+          await provider.click();
+          await provider.fill('mot-cua');
+          await page
+            .locator('.ant-select-item-option')
+            .filter({ hasText: 'mot-cua' })
+            .click({ timeout: 5000 });
+          return dialog.textContent();
+        },
+        { timeout: 30_000 },
+      )
+      .toContain('mot-cua — Hệ thống một cửa điện tử');
     await dialog.getByLabel('Mã dịch vụ').fill('tiep-nhan');
     await dialog.getByLabel('Tên', { exact: true }).fill('Tiếp nhận hồ sơ một cửa');
     await dialog.getByLabel('Địa chỉ gốc (base URL)').fill(`${destinationUrl}/mot-cua`);
@@ -438,7 +471,9 @@ describeBrowser('LGSP screens in chromium', () => {
     await types.fill('hồ sơ');
     await types.press('Enter');
     await dialog.getByRole('button', { name: 'Đăng ký dịch vụ' }).click();
-    await page.waitForURL(/\/lgsp\/services\/[0-9a-f-]{36}$/);
+    await page.waitForURL(/\/lgsp\/services\/[0-9a-f-]{36}$/).catch(async (err) => {
+      throw new Error(`${err}; dialog: ${await dialog.textContent().catch(() => '(gone)')}`);
+    });
     await page.getByRole('heading', { name: /Tiếp nhận hồ sơ một cửa/ }).waitFor();
     const info = page.getByRole('tabpanel');
     await expect.poll(() => info.textContent()).toContain(`/${PROVINCE}/tiep-nhan`);
