@@ -4,7 +4,7 @@
  * and a batched access log that never costs a request a synchronous insert.
  */
 import type { Ctx } from '../context.ts';
-import type { Db } from '../db/index.ts';
+import { BatchWriter, type Db } from '../db/index.ts';
 import { type AuditCategory, type AuditSeverity, auditCategories } from './categories.ts';
 import { entryHash, type HashedFields } from './chain.ts';
 import {
@@ -75,64 +75,43 @@ export interface AccessLogOptions {
 }
 
 /**
- * Buffers access entries and writes them in batches (one multi-row insert per flush), so a request
- * never waits for its access-log insert. Entries survive until `close()` flushes them.
+ * Buffers access entries and writes them in batches (one chained multi-row insert per flush, through
+ * `BatchWriter`), so a request never waits for its access-log insert. Entries survive until `close()`.
  */
 export class AccessLog {
-  private buffer: HashedFields[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
-  /** Totals since start, exported as metrics so the cost of access logging is visible. */
-  readonly stats = { entriesWritten: 0, flushes: 0, flushSeconds: 0 };
+  private readonly writer: BatchWriter<HashedFields>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly options: AccessLogOptions,
-  ) {}
+  constructor(db: Db, options: AccessLogOptions) {
+    this.writer = new BatchWriter({
+      ...options,
+      write: (batch) => db.transaction((tx) => appendChained(tx, 'access', batch)),
+    });
+  }
+
+  /** Totals since start, exported as metrics so the cost of access logging is visible. */
+  get stats(): { entriesWritten: number; flushes: number; flushSeconds: number } {
+    const { written, flushes, flushSeconds } = this.writer.stats;
+    return { entriesWritten: written, flushes, flushSeconds };
+  }
 
   /** Queues one access entry; returns at once. */
   record(ctx: Ctx, entry: Omit<AuditEntry, 'category'>, at: Date = new Date()): void {
-    this.buffer.push(toFields(ctx, { ...entry, category: 'access' }, at));
-    if (this.buffer.length >= this.options.batchSize) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
-      this.timer.unref();
-    }
+    this.writer.add(toFields(ctx, { ...entry, category: 'access' }, at));
   }
 
   /** Number of entries not yet written. */
   get pending(): number {
-    return this.buffer.length;
+    return this.writer.pending;
   }
 
   /** Writes everything buffered so far; concurrent calls are serialised. */
   flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    const batch = this.buffer;
-    this.buffer = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      const started = process.hrtime.bigint();
-      try {
-        await this.db.transaction((tx) => appendChained(tx, 'access', batch));
-        this.stats.entriesWritten += batch.length;
-        this.stats.flushes++;
-        this.stats.flushSeconds += Number(process.hrtime.bigint() - started) / 1e9;
-      } catch (err) {
-        // Keep the entries for the next flush rather than lose them.
-        this.buffer = batch.concat(this.buffer);
-        this.options.onError(err);
-      }
-    });
-    return this.flushing;
+    return this.writer.flush();
   }
 
   /** Flushes and stops the timer. */
-  async close(): Promise<void> {
-    await this.flush();
+  close(): Promise<void> {
+    return this.writer.close();
   }
 }
 

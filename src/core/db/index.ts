@@ -2,6 +2,8 @@
  * @module core/db
  * Public surface of the database layer.
  */
+
+export { BatchWriter, type BatchWriterOptions, type BatchWriterStats } from './batch-writer.ts';
 export {
   type Database,
   type DatabaseKind,
