@@ -251,6 +251,22 @@ describe('JSON↔XML conversion', () => {
     expect(dest.seen.length).toBe(before);
   });
 
+  it('refuses a body to convert that grows past the conversion limit, without forwarding it', async () => {
+    const svc = h.fakes.add(service(dest.url, { serviceCode: 'conv-big', protocol: 'rest-xml' }));
+    const cred = h.fakes.source(svc, ['POST']);
+    const before = dest.seen.length;
+    // Chunked (no Content-Length): the limit is found while reading (here min(10 MB, gatewayMaxBodyBytes)).
+    const { digest, stream } = bigBody(MAX + 1024);
+    const res = await post(
+      '/000.00.01.H99/conv-big/x',
+      { ...signedHeaders(cred), 'x-lgsp-content-sha256': digest, 'content-type': 'application/json' },
+      stream(),
+    );
+    expect(res.status).toBe(413);
+    expect(res.json.code).toBe('LGSP_CONVERSION_TOO_LARGE');
+    expect(dest.seen.length).toBe(before);
+  });
+
   it('answers LGSP_DESTINATION_BAD_RESPONSE when the answer to convert is unparseable', async () => {
     const broken = await startDestination((_req, res) => {
       res.setHeader('content-type', 'application/xml');
