@@ -1,11 +1,10 @@
 /**
  * @module lgsp/exchange/recorder
  * Buffers exchange records and writes them in one multi-row insert every `flushIntervalMs` or
- * `batchSize` rows, the way core/audit's AccessLog writes access entries (which cannot take these rows:
- * they are a table of their own with typed columns, queried per unit and time). A failed flush keeps
- * the rows for the next one; `close` flushes.
+ * `batchSize` rows, through core's `BatchWriter` like the access log (whose table cannot take these rows:
+ * they have typed columns, queried per unit and time). A failed flush keeps the rows for the next one.
  */
-import { type Db, sql } from '../../core/db/index.ts';
+import { BatchWriter, type Db, sql } from '../../core/db/index.ts';
 
 /** One call through the gateway (metadata only: never the content). */
 export interface ExchangeRecord {
@@ -40,67 +39,38 @@ export interface ExchangeRecorderOptions {
   onError(err: unknown): void;
 }
 
-/** The batched writer of exchange records. */
+/** The batched writer of exchange records (core's `BatchWriter` over one multi-row insert). */
 export class ExchangeRecorder {
-  private buffer: ExchangeRecord[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
-  /** Totals since start. */
-  readonly stats = { written: 0, flushes: 0, failures: 0 };
+  private readonly writer: BatchWriter<ExchangeRecord>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly options: ExchangeRecorderOptions,
-  ) {}
+  constructor(db: Db, options: ExchangeRecorderOptions) {
+    this.writer = new BatchWriter({ ...options, write: (batch) => insertRecords(db, batch) });
+  }
+
+  /** Totals since start. */
+  get stats(): { written: number; flushes: number; failures: number } {
+    const { written, flushes, failures } = this.writer.stats;
+    return { written, flushes, failures };
+  }
 
   /** Queues one record; returns at once. */
   record(row: ExchangeRecord): void {
-    this.buffer.push(row);
-    if (this.buffer.length >= this.options.batchSize) void this.flush();
-    else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs);
-      this.timer.unref();
-    }
+    this.writer.add(row);
   }
 
   /** Records not yet written. */
   get pending(): number {
-    return this.buffer.length;
+    return this.writer.pending;
   }
 
   /** Writes everything buffered so far; concurrent calls are serialised. */
   flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    const batch = this.buffer;
-    this.buffer = [];
-    this.flushing = this.flushing.then(async () => {
-      if (batch.length === 0) return;
-      try {
-        await insertRecords(this.db, batch);
-        this.stats.written += batch.length;
-        this.stats.flushes++;
-      } catch (err) {
-        this.stats.failures++;
-        // Keep the rows for the next flush rather than lose them.
-        this.buffer = batch.concat(this.buffer);
-        if (!this.timer) {
-          this.timer = setTimeout(() => void this.flush(), this.options.flushIntervalMs * 5);
-          this.timer.unref();
-        }
-        this.options.onError(err);
-      }
-    });
-    return this.flushing;
+    return this.writer.flush();
   }
 
   /** Flushes and stops the timer. */
-  async close(): Promise<void> {
-    await this.flush();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+  close(): Promise<void> {
+    return this.writer.close();
   }
 }
 
