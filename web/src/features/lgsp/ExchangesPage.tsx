@@ -279,16 +279,21 @@ export default function ExchangesPage() {
               </Tooltip>
               <Dropdown
                 menu={{
+                  // The hint is the menu's heading: a tooltip on the button would cover the menu items.
                   items: [
-                    { key: 'xlsx', label: t(m.exportXlsx) },
-                    { key: 'csv', label: t(m.exportCsv) },
+                    {
+                      type: 'group',
+                      label: t(m.exportHint),
+                      children: [
+                        { key: 'xlsx', label: t(m.exportXlsx) },
+                        { key: 'csv', label: t(m.exportCsv) },
+                      ],
+                    },
                   ],
                   onClick: ({ key }) => download(key as 'xlsx' | 'csv'),
                 }}
               >
-                <Tooltip title={t(m.exportHint)} placement="topRight">
-                  <Button icon={<DownloadOutlined />}>{t(m.export)}</Button>
-                </Tooltip>
+                <Button icon={<DownloadOutlined />}>{t(m.export)}</Button>
               </Dropdown>
             </Space>
           </Flex>
