@@ -13,6 +13,8 @@
  * directory (every active service is meant to be found, without addresses or keys) and the rights views
  * (a right links a provider unit and a consumer unit, and each side's operators see it).
  */
+
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
@@ -21,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditCategoryNames } from '../../src/core/audit/categories.ts';
 import { searchAudit } from '../../src/core/audit/index.ts';
 import { type Ctx, type DataScope, systemCtx } from '../../src/core/context.ts';
+import { ExchangeRecorder } from '../../src/lgsp/exchange/index.ts';
 import {
   freshCode,
   hmacApplication,
@@ -308,6 +311,43 @@ beforeAll(async () => {
       baseUrl,
     });
   }
+  // One call per unit through the gateway, from its application to its service, answered with an error,
+  // so the exchange log, its export, the daily figures and the error summary have a row of every unit.
+  const recorder = new ExchangeRecorder(t.platform.db, {
+    flushIntervalMs: 60_000,
+    batchSize: 100,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  const at = new Date();
+  for (const unit of Object.values(units)) {
+    const l = lgspOf.get(unit.id)!;
+    recorder.record({
+      id: randomUUID(),
+      requestId: randomUUID(),
+      timeIn: at,
+      timeOut: new Date(at.getTime() + 40),
+      sourceApplicationId: l.appId,
+      sourceApplicationCode: l.appCode,
+      sourceUnitId: unit.id,
+      sourceUnitCode: unit.code,
+      destinationServiceId: l.serviceId,
+      serviceCode: l.serviceCode,
+      destinationUnitId: unit.id,
+      destinationUnitCode: unit.code,
+      method: 'GET',
+      path: '/ho-so',
+      requestBytes: 0,
+      responseBytes: 120,
+      status: 504,
+      errorCode: 'LGSP_DESTINATION_TIMEOUT',
+      latencyMs: 40,
+      node: 'kiem-thu',
+      mode: 'gateway',
+    });
+  }
+  await recorder.close();
   rsaPem = publicPem((await rsaKeys()).publicKey);
   peer = lgspOf.get(p.health.id)!;
   peerUnitId = p.health.id;
@@ -337,7 +377,9 @@ beforeAll(async () => {
   ops = await readOperations(t.app);
   // The walk is only meaningful if B has audit entries to leak.
   expect((await searchAudit(t.platform.db, { unitIds: [p.health.id], limit: 10 })).length).toBeGreaterThan(1);
-});
+  // A province, seven accounts, seven LGSP applications with keys, services and rights, an RSA key pair:
+  // a few seconds alone, several times that on a loaded shared runner.
+}, 180_000);
 afterAll(async () => {
   console.info(
     `unit isolation: ${ops.length} operations, ${probe.count} responses checked (${probe.summary()}) in ${((Date.now() - started) / 1000).toFixed(1)} s; references accepted unread: ${[...ignored].join(', ') || 'none'}`,
@@ -808,6 +850,24 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
     // Every list or export without parameters: nothing of B (checked by `send`).
     for (const op of ops.filter((o) => o.method === 'GET' && o.pathParams.length === 0)) {
       await send({ method: 'GET', url: op.path }, op.key);
+    }
+    // The exchange figures and error summary need a date range: today's, in Vietnam time.
+    const today = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const exchangeViews = [];
+    for (const url of [
+      '/api/lgsp/exchanges?limit=500',
+      '/api/lgsp/exchanges/export?format=csv',
+      `/api/lgsp/statistics?from=${today}&to=${today}`,
+      `/api/lgsp/errors?from=${today}&to=${today}`,
+    ]) {
+      exchangeViews.push(await send({ method: 'GET', url }, url));
+    }
+    if (roles[0] !== 'user') {
+      const [log, exported, figures, errors] = exchangeViews;
+      expect(log!.json().items.map((x: { sourceUnitId: string }) => x.sourceUnitId)).toContain(mine.id);
+      expect(exported!.body).toContain(lgspOf.get(mine.id)!.appCode);
+      expect(figures!.json().items.map((x: { unitId: string }) => x.unitId)).toContain(mine.id);
+      expect(errors!.json().items.map((x: { unitId: string }) => x.unitId)).toContain(mine.id);
     }
     const reach = new Set([...(scope === 'own' ? [mine.id] : [p.district.id, p.communeA.id, p.communeB.id])]);
     const units = await send({ method: 'GET', url: '/api/org/units?status=all&limit=500' }, 'units');
