@@ -13,7 +13,11 @@ export type AuditRow = typeof auditLog.$inferSelect;
  * Appends entries of one category under that category's advisory lock, linking each to the previous.
  * Must run inside the caller's transaction so the entry commits or rolls back with the change it records.
  */
-export async function appendChained(tx: Db, category: string, entries: readonly HashedFields[]): Promise<void> {
+export async function appendChained(
+  tx: Db,
+  category: string,
+  entries: readonly HashedFields[],
+): Promise<void> {
   if (entries.length === 0) return;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${category}`}))`);
   let prev = await lastHash(tx, category);
