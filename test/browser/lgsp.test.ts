@@ -298,6 +298,17 @@ describeBrowser('LGSP screens in chromium', () => {
     await page.getByText('Đã lưu.').waitFor();
     const saved = await page.request.get(`${t.url}/api/lgsp/applications/${app.id}`);
     expect(((await saved.json()) as { allowedNetworks: string[] }).allowedNetworks).toEqual(['10.20.0.0/16']);
+
+    // Limits: requests per minute set, per day left unlimited.
+    await page.getByRole('tab', { name: 'Giới hạn' }).click();
+    await page.getByLabel('Số yêu cầu tối đa mỗi phút').fill('120');
+    await page.getByRole('tabpanel', { name: 'Giới hạn' }).getByRole('button', { name: 'Lưu' }).click();
+    await expect
+      .poll(async () => {
+        const r = await page.request.get(`${t.url}/api/lgsp/applications/${app.id}`);
+        return ((await r.json()) as { rateLimitPerMinute: number | null }).rateLimitPerMinute;
+      })
+      .toBe(120);
     await page.close();
   });
 
