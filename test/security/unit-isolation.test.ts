@@ -438,7 +438,10 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
   let unrelated: OrgUnit[];
   let forbidden: string[];
   let inScope: OrgUnit[];
-  /** What of B the documented cross-unit views may show: the directory, and the rights views (with the audit of rights). */
+  /**
+   * What of B the documented cross-unit views may show: the directory, the rights views (and the audit of
+   * A's grants), the exchange log (calls A took part in).
+   */
   let directoryShows: string[];
   let rightsShow: string[];
   let exchangesShow: string[];
@@ -546,12 +549,12 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
         expect(body, `${label} shows ${s}`).not.toContain(s);
       }
     }
-    if (res.statusCode === 200) rightsRule(url, res, label);
+    if (res.statusCode === 200) crossUnitRules(url, res, label);
     return res;
   }
 
-  /** A right is shown only when its application's unit or its service's unit is in the actor's reach. */
-  function rightsRule(url: string, res: LightMyRequestResponse, label: string) {
+  /** A right or a call is shown only when one of its ends (application or service, source or destination) is in reach. */
+  function crossUnitRules(url: string, res: LightMyRequestResponse, label: string) {
     const reach = new Set(inScope.map((u) => u.id));
     // A call is shown only when its source or its destination unit is in reach.
     if (/^\/api\/lgsp\/exchanges(\?|$)/.test(url)) {
