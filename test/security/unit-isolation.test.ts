@@ -89,16 +89,6 @@ const MISSING: Record<Kind, string> = {
   right: `${MISSING_APPLICATION}/${MISSING_SERVICE}`,
 };
 
-/**
- * `grantedBy` / `actorName` fields naming the peer's account, which granted A's application a right on
- * the peer's service: what the rights views currently leak (see "KNOWN BUG …").
- */
-function grantorLeak(): RegExp {
-  const username = accountOf.get(peerUnitId)!.username.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`"(grantedBy|actorName)":"${username}"`, 'g');
-}
-let peerUnitId: string;
-
 /** The path values of an operation naming a row of `kind` by `v`. */
 function valuesOf(op: Operation, kind: Kind, v: string): Record<string, string> {
   if (kind !== 'right') return { [op.pathParams[0]!]: v };
@@ -378,7 +368,7 @@ beforeAll(async () => {
   await recorder.close();
   rsaPem = publicPem((await rsaKeys()).publicKey);
   peer = lgspOf.get(p.health.id)!;
-  peerUnitId = p.health.id;
+
   for (const home of [p.finance, p.communeA]) {
     const rsa = await registry.createApplication(operator(), {
       unitId: home.id,
@@ -541,9 +531,7 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
         : url.startsWith('/api/lgsp/exchanges')
           ? exchangesShow
           : [];
-    // KNOWN BUG (reported): the rights views name the other unit's account that granted a right. Tolerated
-    // in those two fields only, so the walk stays strict everywhere else; pinned by "KNOWN BUG …" below.
-    const body = shows === rightsShow ? res.body.replace(grantorLeak(), '') : res.body;
+    const body = res.body;
     if (/json|csv/.test(String(res.headers['content-type'])) && !accessLog) {
       for (const s of forbidden.filter((f) => !echo.includes(f) && !shows.includes(f))) {
         expect(body, `${label} shows ${s}`).not.toContain(s);
@@ -1080,11 +1068,9 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
 });
 
 describe('the rights views across units', () => {
-  // KNOWN BUG in src/lgsp/registry/service.ts (listRights `grantedBy`, rightsHistory `actorName`): the
-  // consumer side of a right sees the username of the provider unit's account that granted it. `it.fails`
-  // keeps the suite green while it stands and turns red once fixed: then make this an `it` and drop
-  // `grantorLeak` from the walk.
-  it.fails("KNOWN BUG: name no account of the other unit (who granted a right on the peer's service)", async () => {
+  // The consumer side of a right sees that its application holds it, not which account of the provider unit
+  // granted it (`grantedBy` / `actorName` are named only to readers who see the provider's unit).
+  it("name no account of the other unit (who granted a right on the peer's service)", async () => {
     const who = await loginAs(t, { roles: ['business_admin'], scope: 'own', unitId: p.finance.id });
     const health = accountOf.get(p.health.id)!;
     for (const url of ['/api/lgsp/rights?limit=500', '/api/lgsp/rights/history?limit=500']) {

@@ -321,7 +321,7 @@ export const RightView = Type.Object({
   operations: Type.Array(Type.String()),
   reason: Nullable(Type.String()),
   grantedAt: DateTime,
-  grantedBy: Type.String(),
+  grantedBy: Nullable(Type.String({ description: 'Only for readers who see the provider unit' })),
   updatedAt: DateTime,
 });
 export type RightView = Static<typeof RightView>;
@@ -338,7 +338,7 @@ export const RightHistoryView = Type.Object({
   operationsBefore: Nullable(Type.Array(Type.String())),
   operationsAfter: Nullable(Type.Array(Type.String())),
   reason: Nullable(Type.String()),
-  actorName: Type.String(),
+  actorName: Nullable(Type.String({ description: 'Only for readers who see the provider unit' })),
   at: DateTime,
 });
 export type RightHistoryView = Static<typeof RightHistoryView>;

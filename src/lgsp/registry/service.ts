@@ -371,6 +371,15 @@ export function createRegistryService(deps: RegistryServiceDeps) {
     return app;
   }
 
+  /**
+   * The account that granted or changed a right, named only to readers who see the provider's unit (its
+   * operators grant the rights): a consumer unit sees that its application holds the right, not who in the
+   * other unit decided it.
+   */
+  function grantorFor(units: UnitFilter, serviceUnitId: string, name: string): string | null {
+    return units === 'all' || units.includes(serviceUnitId) ? name : null;
+  }
+
   /** One page of rights where the application's or the service's unit is in the actor's units. */
   async function listRights(
     ctx: Ctx,
@@ -387,6 +396,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
       limit: Math.min(Math.max(input.limit ?? 50, 1), 500),
     });
     const labels = await labelsOf(rows.flatMap((r) => [r.applicationUnitId, r.serviceUnitId]));
+    const reach = await visible(ctx);
     return {
       items: rows.map((r) => ({
         application: {
@@ -404,7 +414,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
         operations: r.operations,
         reason: r.reason,
         grantedAt: r.grantedAt.toISOString(),
-        grantedBy: r.grantedBy,
+        grantedBy: grantorFor(reach, r.serviceUnitId, r.grantedBy),
         updatedAt: r.updatedAt.toISOString(),
       })),
       total,
@@ -1059,6 +1069,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
         offset: Math.max(input.offset ?? 0, 0),
         limit: Math.min(Math.max(input.limit ?? 50, 1), 500),
       });
+      const reach = await visible(ctx);
       return {
         items: rows.map((r) => ({
           id: r.id,
@@ -1071,7 +1082,7 @@ export function createRegistryService(deps: RegistryServiceDeps) {
           operationsBefore: r.operationsBefore,
           operationsAfter: r.operationsAfter,
           reason: r.reason,
-          actorName: r.actorName,
+          actorName: grantorFor(reach, r.serviceUnitId, r.actorName),
           at: r.at.toISOString(),
         })),
         total,

@@ -541,6 +541,8 @@ export interface RightHistoryListRow extends RightHistoryRow {
   applicationCode: string;
   serviceCode: string;
   serviceName: string;
+  /** The provider's unit: whose operators grant rights on the service. */
+  serviceUnitId: string;
 }
 
 /** History of rights, newest first, in the unit filter (either end). */
@@ -564,6 +566,7 @@ export async function findRightHistory(
         applicationCode: applications.code,
         serviceCode: services.code,
         serviceName: services.name,
+        serviceUnitId: services.unitId,
       })
       .from(rightsHistory)
       .innerJoin(applications, eq(applications.id, rightsHistory.applicationId))
@@ -585,6 +588,7 @@ export async function findRightHistory(
       applicationCode: r.applicationCode,
       serviceCode: r.serviceCode,
       serviceName: r.serviceName,
+      serviceUnitId: r.serviceUnitId,
     })),
     total: Number(count?.n ?? 0),
   };

@@ -3724,7 +3724,7 @@ export interface paths {
                                 };
                                 /** Format: date-time */
                                 grantedAt: string;
-                                grantedBy: string;
+                                grantedBy: string | null;
                                 operations: string[];
                                 reason: string | null;
                                 service: {
@@ -3807,7 +3807,7 @@ export interface paths {
                             };
                             /** Format: date-time */
                             grantedAt: string;
-                            grantedBy: string;
+                            grantedBy: string | null;
                             operations: string[];
                             reason: string | null;
                             service: {
@@ -3896,7 +3896,7 @@ export interface paths {
                         "application/json": {
                             items: {
                                 action: "grant" | "change" | "revoke";
-                                actorName: string;
+                                actorName: string | null;
                                 applicationCode: string;
                                 /** Format: uuid */
                                 applicationId: string;
