@@ -605,6 +605,7 @@ describeBrowser('LGSP screens in chromium', () => {
       ['/lgsp/rights?tab=history', 'lgsp-rights-history'],
       ['/lgsp/exchanges', 'lgsp-exchanges'],
       ['/lgsp/statistics', 'lgsp-statistics-axe'],
+      ['/lgsp/maintenance', 'lgsp-maintenance'],
     ] as const;
     const found: string[] = [];
     for (const [path, name] of screens) {

@@ -17,6 +17,7 @@ import {
   SafetyCertificateOutlined,
   SwapOutlined,
   TeamOutlined,
+  ToolOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import type { ComponentType, ReactNode } from 'react';
@@ -149,6 +150,14 @@ export const features: Feature[] = [
     group: 'lgsp',
     permissions: ['lgsp.exchange.read'],
     page: () => import('../features/lgsp/StatisticsPage'),
+  },
+  {
+    path: '/lgsp/maintenance',
+    label: lgspMenu.maintenance,
+    icon: icon(ToolOutlined),
+    group: 'lgsp',
+    permissions: ['lgsp.registry.read'],
+    page: () => import('../features/lgsp/MaintenancePage'),
   },
 ];
 

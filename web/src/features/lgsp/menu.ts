@@ -11,4 +11,5 @@ export const lgspMenu = defineMessages({
   services: { vi: 'Dịch vụ', en: 'Services' },
   exchanges: { vi: 'Nhật ký trao đổi', en: 'Exchange records' },
   statistics: { vi: 'Thống kê', en: 'Statistics' },
+  maintenance: { vi: 'Lịch bảo trì', en: 'Maintenance calendar' },
 });
