@@ -70,6 +70,7 @@ export function createLgsp(deps: LgspDeps): Lgsp {
     async close() {
       await gateway.close();
       await availability.close();
+      registry.close();
     },
   };
 }
