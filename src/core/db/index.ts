@@ -14,4 +14,5 @@ export {
   type RawTx,
   sql,
 } from './database.ts';
+export { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 export { listMigrations, type Migration, migrate } from './migrate.ts';

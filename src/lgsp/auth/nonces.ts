@@ -5,15 +5,13 @@
  * arrive while a write is in flight are grouped into the next single multi-row statement (group commit),
  * so the gateway's hot path costs one round trip per batch, not per request.
  */
-import { type Db, queryRows, sql } from '../../core/db/index.ts';
+import { type Db, GroupCommit, queryRows, sql } from '../../core/db/index.ts';
 import type { JobDefinition } from '../../core/scheduler/index.ts';
 
-interface Pending {
+interface Claim {
   readonly accessKey: string;
   readonly nonce: string;
   readonly expiresAt: Date;
-  resolve(accepted: boolean): void;
-  reject(err: unknown): void;
 }
 
 export interface NonceStoreOptions {
@@ -25,9 +23,7 @@ export interface NonceStoreOptions {
 
 /** Claims nonces in batches; `claim` answers false for a nonce already used inside its window. */
 export class NonceStore {
-  private queue: Pending[] = [];
-  private inFlight = false;
-  private readonly maxBatch: number;
+  private readonly group: GroupCommit<Claim, boolean>;
   /** Totals since start, to see how well claims are batched. */
   readonly stats = { claims: 0, statements: 0, replays: 0 };
 
@@ -35,66 +31,42 @@ export class NonceStore {
     private readonly db: Db,
     private readonly options: NonceStoreOptions,
   ) {
-    this.maxBatch = options.maxBatch ?? 1000;
+    this.group = new GroupCommit({ maxBatch: options.maxBatch ?? 1000, write: (batch) => this.write(batch) });
   }
 
   /** True when the nonce was free (now taken until `expiresAt`), false when it is a replay. */
   claim(accessKey: string, nonce: string, expiresAt: Date): Promise<boolean> {
     this.stats.claims++;
-    return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ accessKey, nonce, expiresAt, resolve, reject });
-      if (!this.inFlight) {
-        this.inFlight = true;
-        // Wait for the current turn of the event loop: requests parsed together go in one statement.
-        setImmediate(() => void this.drain());
-      }
-    });
+    return this.group.submit({ accessKey, nonce, expiresAt });
   }
 
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      await this.write(batch);
-    }
-    this.inFlight = false;
-  }
-
-  private async write(batch: Pending[]): Promise<void> {
+  /** One statement for a batch of claims; each claim's answer in the batch's order. */
+  private async write(batch: readonly Claim[]): Promise<boolean[]> {
     // The same nonce twice in one batch: the first wins, the others are replays without asking the database.
-    const first = new Map<string, Pending>();
-    for (const p of batch) {
-      const key = `${p.accessKey}\n${p.nonce}`;
-      if (first.has(key)) {
-        this.stats.replays++;
-        p.resolve(false);
-      } else first.set(key, p);
-    }
+    const keyOf = (p: Claim) => `${p.accessKey}\n${p.nonce}`;
+    const first = new Map<string, Claim>();
+    for (const p of batch) if (!first.has(keyOf(p))) first.set(keyOf(p), p);
     const rows = [...first.values()].map((p) => ({
       k: p.accessKey,
       n: p.nonce,
       e: p.expiresAt.toISOString(),
     }));
-    try {
-      this.stats.statements++;
-      // An expired row left by a late pruning job does not block a new request with the same nonce.
-      const inserted = await queryRows<{ access_key: string; nonce: string }>(
-        this.db,
-        sql`insert into lgsp_nonces (access_key, nonce, expires_at)
-            select r.k, r.n, r.e
-              from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(k text, n text, e timestamptz)
-            on conflict (access_key, nonce) do update set expires_at = excluded.expires_at
-              where lgsp_nonces.expires_at <= ${this.options.now().toISOString()}::timestamptz
-            returning access_key, nonce`,
-      );
-      const accepted = new Set(inserted.map((r) => `${r.access_key}\n${r.nonce}`));
-      for (const [key, p] of first) {
-        const ok = accepted.has(key);
-        if (!ok) this.stats.replays++;
-        p.resolve(ok);
-      }
-    } catch (err) {
-      for (const p of first.values()) p.reject(err);
-    }
+    this.stats.statements++;
+    // An expired row left by a late pruning job does not block a new request with the same nonce.
+    const inserted = await queryRows<{ access_key: string; nonce: string }>(
+      this.db,
+      sql`insert into lgsp_nonces (access_key, nonce, expires_at)
+          select r.k, r.n, r.e
+            from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(k text, n text, e timestamptz)
+          on conflict (access_key, nonce) do update set expires_at = excluded.expires_at
+            where lgsp_nonces.expires_at <= ${this.options.now().toISOString()}::timestamptz
+          returning access_key, nonce`,
+    );
+    const accepted = new Set(inserted.map((r) => `${r.access_key}\n${r.nonce}`));
+    // A claim is accepted only as the first of its key in the batch, and only if the database took it.
+    const answers = batch.map((p) => first.get(keyOf(p)) === p && accepted.has(keyOf(p)));
+    this.stats.replays += answers.filter((ok) => !ok).length;
+    return answers;
   }
 
   /** Deletes nonces whose window is over; returns how many. */
