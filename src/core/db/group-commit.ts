@@ -37,7 +37,7 @@ export class GroupCommit<I, R> {
       const batch = this.queue.splice(0, this.options.maxBatch);
       try {
         const results = await this.options.write(batch.map((p) => p.item));
-        batch.forEach((p, i) => p.resolve(results[i] as R));
+        for (const [i, p] of batch.entries()) p.resolve(results[i] as R);
       } catch (err) {
         for (const p of batch) p.reject(err);
       }
