@@ -29,6 +29,7 @@ import {
 import { createLgsp, type Lgsp } from './lgsp/index.ts';
 import { createOrgService, type OrgService, orgRoutes } from './org/index.ts';
 import { createSearchService, type SearchService, searchRoutes } from './search/index.ts';
+import { createSoc, type Soc } from './soc/index.ts';
 
 /** Every module's services, for the HTTP server, the CLI and tests. */
 export interface Services {
@@ -41,6 +42,7 @@ export interface Services {
   console: ConsoleService;
   search: SearchService;
   lgsp: Lgsp;
+  soc: Soc;
 }
 
 /** Creates the services and runs their start-up work (built-in roles). The scheduler is not started. */
@@ -79,7 +81,8 @@ export async function createServices(platform: Platform): Promise<Services> {
     scheduler,
     permissionHolders: holders,
   });
-  return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService, lgsp };
+  const soc = createSoc({ platform, org, bus, notifications, scheduler, permissionHolders: holders });
+  return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService, lgsp, soc };
 }
 
 /** Builds the HTTP server with every module's routes, and the web console when `consoleDir` is given. */
@@ -128,6 +131,7 @@ export async function createApp(
       );
       app.addHook('onClose', async () => {
         sampler.stop();
+        await services.soc.close();
         await services.lgsp.close();
         services.notifications.close();
         await services.bus.close();
@@ -135,6 +139,7 @@ export async function createApp(
       await app.register(searchRoutes(services.search), { prefix: '/api' });
       await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
       await services.lgsp.register(app);
+      await services.soc.register(app);
     },
   });
 }

@@ -71,6 +71,7 @@ program
     const first = await services.iam.bootstrap.ensureFirstAdmin();
     await app.listen({ host: cfg.http.host, port: cfg.http.port });
     if (cfg.scheduler.enabled) services.scheduler.start();
+    await services.soc.start();
     const scheme = cfg.tls.mode === 'off' ? 'http' : 'https';
     const url = cfg.http.publicUrl || `${scheme}://localhost:${cfg.http.port}`;
     const lines = [

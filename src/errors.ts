@@ -10,6 +10,7 @@ import { iamErrors } from './iam/errors.ts';
 import { lgspErrors } from './lgsp/errors.ts';
 import { orgErrors } from './org/errors.ts';
 import { searchErrors } from './search/errors.ts';
+import { socErrors } from './soc/errors.ts';
 
 export const catalogue = {
   ...coreErrors,
@@ -18,6 +19,7 @@ export const catalogue = {
   ...searchErrors,
   ...demoErrors,
   ...lgspErrors,
+  ...socErrors,
 } as const satisfies Record<string, ErrorSpec>;
 
 /** Every error code a user or client can receive. */

@@ -48,6 +48,26 @@ export const permissions = {
     en: 'View LGSP exchange records and statistics',
     admin: false,
   },
+  'soc.events.read': {
+    vi: 'Tìm kiếm, xem, xuất sự kiện an toàn thông tin (SIEM)',
+    en: 'Search, view and export security events (SIEM)',
+    admin: false,
+  },
+  'soc.sources.read': {
+    vi: 'Xem nguồn nhật ký, dải IP công khai, tình trạng SIEM',
+    en: 'View log sources, public IP ranges and SIEM health',
+    admin: false,
+  },
+  'soc.sources.write': {
+    vi: 'Quản lý nguồn nhật ký, hệ thống thông tin, dải IP công khai',
+    en: 'Manage log sources, information systems and public IP ranges',
+    admin: true,
+  },
+  'soc.config.write': {
+    vi: 'Vận hành SIEM: đầu vào, mã nạp, luồng xử lý, lưu giữ, sao lưu cấu hình',
+    en: 'Operate the SIEM: inputs, ingest tokens, pipelines, retention, configuration backup',
+    admin: true,
+  },
 } as const satisfies Record<string, { vi: string; en: string; admin: boolean }>;
 
 export type Permission = keyof typeof permissions;
@@ -76,6 +96,8 @@ export const builtinRoles = {
       'audit.read',
       'lgsp.registry.read',
       'lgsp.exchange.read',
+      'soc.events.read',
+      'soc.sources.read',
     ] satisfies Permission[],
   },
   tech_admin: {

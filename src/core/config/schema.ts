@@ -154,6 +154,86 @@ export const ConfigSchema = Type.Object(
       },
       { default: {} },
     ),
+    soc: Type.Object(
+      {
+        // Inputs (syslog listeners; HTTP, _bulk and file import are routes of the HTTP server).
+        syslog: Type.Object(
+          {
+            host: Type.String({ default: '0.0.0.0', description: 'Address the syslog listeners bind' }),
+            udpPort: Type.Integer({ default: 5514, minimum: 0, maximum: 65535 }),
+            tcpPort: Type.Integer({ default: 5514, minimum: 0, maximum: 65535 }),
+            tlsPort: Type.Integer({
+              default: 6514,
+              minimum: 0,
+              maximum: 65535,
+              description: 'Syslog over TLS (RFC 5425); uses the tls.* certificate, off when TLS is off',
+            }),
+            autostart: Type.Boolean({
+              default: true,
+              description: 'Start the enabled inputs when the node starts (tests start them themselves)',
+            }),
+          },
+          { default: {} },
+        ),
+        ingest: Type.Object(
+          {
+            maxEventBytes: Type.Integer({
+              default: 65_536,
+              minimum: 256,
+              description: 'Longest event kept whole; longer ones are cut and tagged `truncated`',
+            }),
+            maxBulkBytes: Type.Integer({
+              default: 104_857_600,
+              minimum: 1024,
+              description: 'Largest _bulk/NDJSON body',
+            }),
+            maxImportBytes: Type.Integer({
+              default: 1_073_741_824,
+              minimum: 1024,
+              description: 'Largest file uploaded for forensic import',
+            }),
+          },
+          { default: {} },
+        ),
+        processing: Type.Object(
+          {
+            queueCapacity: Type.Integer({
+              default: 100_000,
+              minimum: 100,
+              description: 'Events waiting for processing on this node before inputs are told to wait',
+            }),
+            batchSize: Type.Integer({ default: 2000, minimum: 1, description: 'Events per store batch' }),
+            flushIntervalMs: Type.Integer({
+              default: 200,
+              minimum: 1,
+              description: 'Longest wait to fill a batch',
+            }),
+            worker: Type.Boolean({
+              default: true,
+              description:
+                'This node processes events (with NATS: consumes the stream); false = collector only',
+            }),
+          },
+          { default: {} },
+        ),
+        store: Type.Object(
+          {
+            defaultRetentionDays: Type.Integer({
+              default: 180,
+              minimum: 1,
+              maximum: 36_500,
+              description: 'Days events are kept when their source has no retention of its own',
+            }),
+            geoipDatabase: Type.String({
+              default: '',
+              description: 'Path of a MaxMind/DB-IP .mmdb file for GeoIP; empty = no GeoIP',
+            }),
+          },
+          { default: {} },
+        ),
+      },
+      { default: {} },
+    ),
     nats: Type.Object({ url: Type.String({ default: '' }) }, { default: {} }),
     redis: Type.Object({ url: Type.String({ default: '' }) }, { default: {} }),
   },

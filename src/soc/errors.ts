@@ -1,0 +1,7 @@
+/**
+ * @module soc/errors
+ * Every SOC error code, composed from the parts' own tables.
+ */
+
+/** The SOC module's error codes, merged into the catalogue by src/errors.ts. */
+export const socErrors = {} as const;

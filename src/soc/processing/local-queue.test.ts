@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { RawEvent } from '../contracts.ts';
+import { LocalQueue } from './local-queue.ts';
+
+const ev = (i: number): RawEvent => ({ input: 'test', kind: 'http', receivedAt: i, text: `e${i}` });
+
+describe('LocalQueue', () => {
+  it('processes offered events in order, in batches no larger than the batch size', async () => {
+    const seen: number[][] = [];
+    const q = new LocalQueue({
+      capacity: 1000,
+      batchSize: 3,
+      flushIntervalMs: 1,
+      process: async (b) => {
+        seen.push(b.map((e) => e.receivedAt));
+      },
+    });
+    expect(q.offer([1, 2, 3, 4, 5, 6, 7].map(ev))).toBe(true);
+    await q.idle();
+    expect(seen.flat()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(Math.max(...seen.map((b) => b.length))).toBeLessThanOrEqual(3);
+  });
+
+  it('refuses offers past its capacity, and says when there is room again', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const q = new LocalQueue({
+      capacity: 4,
+      batchSize: 100,
+      flushIntervalMs: 1_000_000,
+      process: () => gate,
+    });
+    expect(q.offer([1, 2, 3].map(ev))).toBe(true);
+    expect(q.offer([4, 5].map(ev))).toBe(false);
+    expect(q.depth).toBe(3);
+    const room = q.drained();
+    void q.close(50); // starts the loop now instead of after the flush interval
+    release();
+    await room;
+    expect(q.depth).toBe(0);
+  });
+
+  it('keeps a failed batch and retries it until it is stored, losing nothing', async () => {
+    let attempts = 0;
+    const stored: number[] = [];
+    const q = new LocalQueue({
+      capacity: 100,
+      batchSize: 10,
+      flushIntervalMs: 1,
+      maxRetryDelayMs: 5,
+      process: async (b) => {
+        attempts++;
+        if (attempts < 3) throw new Error('database down');
+        stored.push(...b.map((e) => e.receivedAt));
+      },
+    });
+    await q.submit([1, 2, 3].map(ev));
+    expect(stored).toEqual([1, 2, 3]);
+    expect(attempts).toBe(3);
+  });
+
+  it('resolves submit only once its own events are processed', async () => {
+    const stored: number[] = [];
+    const q = new LocalQueue({
+      capacity: 100,
+      batchSize: 2,
+      flushIntervalMs: 1,
+      process: async (b) => {
+        await new Promise((r) => setTimeout(r, 5));
+        stored.push(...b.map((e) => e.receivedAt));
+      },
+    });
+    q.offer([1, 2, 3].map(ev));
+    await q.submit([4, 5].map(ev));
+    expect(stored).toEqual([1, 2, 3, 4, 5]);
+  });
+});
