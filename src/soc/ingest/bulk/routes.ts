@@ -114,7 +114,7 @@ export function bulkInputRoutes(deps: BulkInputDeps) {
       });
     }
     // Logstash checks for (and creates) a rollover index or alias by name; data streams need neither.
-    const IndexName = '/:index([^_/][^/]*)';
+    const IndexName = '/:index([^_].*)';
     app.get(
       IndexName,
       { config, schema: { ...hide, params: Index, querystring: AnyQuery } },
