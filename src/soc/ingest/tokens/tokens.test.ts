@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../../../../test/helpers/app.ts';
 import { testDatabaseUrl } from '../../../../test/helpers/db.ts';
 import { searchAudit } from '../../../core/audit/index.ts';
+import { systemCtx } from '../../../core/context.ts';
+import { issueToken } from '../testing.ts';
 import { TOKENS_CHANGED } from './verifier.ts';
 
 let t: TestApp;
@@ -141,30 +143,30 @@ describe('ingest tokens', () => {
   });
 
   it('a second node follows a revocation made on the first when the change reaches it on the bus', async () => {
-    const second = await createTestApp({}, t.platform.database);
+    // Two nodes on one database; on PostgreSQL their buses talk through LISTEN/NOTIFY (which needs the URL).
+    const overrides = testDatabaseUrl ? { 'database.url': testDatabaseUrl } : {};
+    const first = await createTestApp(overrides);
+    const second = await createTestApp(overrides, first.platform.database);
     try {
-      const issued = await createToken(t, 'Hai máy chủ');
+      const issued = await issueToken(first.services.soc, 'Hai máy chủ');
       // Unknown ids reload the table at most every 5 s (a flood of invented ids is not a flood of queries),
-      // so the second node, which loaded it a moment ago, finds the new token only once that has passed.
-      if (!testDatabaseUrl) expect((await send(second, `Bearer ${issued.token}`)).statusCode).toBe(401);
+      // so without a bus message the second node finds the new token only once that has passed.
+      if (!testDatabaseUrl) expect((await send(second, issued.bearer)).statusCode).toBe(401);
       second.clock.advance(6000);
-      expect((await send(second, `Bearer ${issued.token}`)).statusCode).toBe(202);
-      await t.app.inject({
-        method: 'POST',
-        url: `/api/soc/ingest-tokens/${issued.id}/revoke`,
-        headers: admin.headers,
-      });
+      expect((await send(second, issued.bearer)).statusCode).toBe(202);
+      await first.services.soc.ingest.tokens.revoke(systemCtx('test'), issued.id);
       if (!testDatabaseUrl) {
         // One PGlite database has no cross-node bus: the second node still trusts its memory…
-        expect((await send(second, `Bearer ${issued.token}`)).statusCode).toBe(202);
+        expect((await send(second, issued.bearer)).statusCode).toBe(202);
         // …until the change message arrives, as LISTEN/NOTIFY delivers it on PostgreSQL.
         await second.services.bus.publish(TOKENS_CHANGED, { id: issued.id });
       }
       await expect
-        .poll(async () => (await send(second, `Bearer ${issued.token}`)).statusCode, { timeout: 5000 })
+        .poll(async () => (await send(second, issued.bearer)).statusCode, { timeout: 5000 })
         .toBe(401);
     } finally {
       await second.close();
+      await first.close();
     }
   });
 });
