@@ -6,6 +6,7 @@
 import type { App } from '../core/http/types.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
+import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
@@ -46,7 +47,15 @@ export function createSoc(deps: SocDeps): Soc {
   const ingestion = createIngestion(deps, processor);
   // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
   // The input switch is the input registry's (wired by the lead); until then every input runs.
-  const ingest = createIngest({ ...deps, sink: ingestion.sink, counters, isInputRunning: () => true });
+  const ingest = createIngest({
+    ...deps,
+    sink: ingestion.sink,
+    counters,
+    isInputRunning: () => true,
+    lgspReader: deps.lgspExchangesAfter
+      ? lgspFeedReader(deps.lgspExchangesAfter, () => deps.platform.now())
+      : undefined,
+  });
   const parts: SocPart[] = [pipelines, sources, store, ingestion, ingest];
   return {
     counters,

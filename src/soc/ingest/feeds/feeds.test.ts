@@ -3,6 +3,7 @@
  * RawEvent (kind audit, pipeline tinhso-audit, doc = the entry), the cursor advances, a later run takes only
  * what is new; a reader of LGSP records is fed the same way; a seq gap younger than the settle window waits.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { audit, auditAlone } from '../../../core/audit/index.ts';
@@ -105,6 +106,8 @@ describe('a feed read through the owning module’s reader (LGSP)', () => {
       { id: 'b', serviceCode: 'hotich', status: 502 },
       { id: 'c', serviceCode: 'dkkd', status: 200 },
     ];
+    // The app's real LGSP feed shares the cursor name and may have run in an earlier test.
+    const before = await readCursor(t.platform.db, 'lgsp');
     const calls: (string | null)[] = [];
     const reader = async (after: string | null, limit: number): Promise<FeedBatch> => {
       calls.push(after);
@@ -122,12 +125,61 @@ describe('a feed read through the owning module’s reader (LGSP)', () => {
       batchSize: 2,
     });
     expect(counts.lgsp).toBe(3);
-    expect(calls).toEqual([null, 'b']);
+    expect(calls).toEqual([before, 'b']);
     expect(seen.map((e) => [e.kind, e.pipeline, (e.doc as { id: string }).id])).toEqual([
       ['lgsp', 'tinhso-lgsp', 'a'],
       ['lgsp', 'tinhso-lgsp', 'b'],
       ['lgsp', 'tinhso-lgsp', 'c'],
     ]);
     expect(await readCursor(t.platform.db, 'lgsp')).toBe('c');
+  });
+});
+
+describe('the LGSP feed wired to the LGSP module', () => {
+  it('submits each exchange record the gateway wrote once, in write order, with times as ISO strings', async () => {
+    await t.services.soc.ingest.pollFeeds();
+    seen.length = 0;
+    const at = t.platform.now();
+    const record = (id: string, status: number) => ({
+      id,
+      requestId: `req-${id.slice(0, 8)}`,
+      timeIn: at,
+      timeOut: at,
+      sourceApplicationId: null,
+      sourceApplicationCode: 'app.motcua',
+      sourceUnitId: null,
+      sourceUnitCode: '000.00.01.H23',
+      destinationServiceId: null,
+      serviceCode: 'hotich',
+      destinationUnitId: null,
+      destinationUnitCode: '000.00.02.H23',
+      method: 'GET',
+      path: '/khaisinh',
+      requestBytes: 0,
+      responseBytes: 120,
+      status,
+      errorCode: status >= 400 ? 'LGSP_ACCESS_DENIED' : null,
+      latencyMs: 12,
+      node: 'test',
+      mode: 'gateway' as const,
+    });
+    const ids = [randomUUID(), randomUUID()];
+    t.services.lgsp.gateway.recorder.record(record(ids[0] as string, 200));
+    t.services.lgsp.gateway.recorder.record(record(ids[1] as string, 403));
+    await t.services.lgsp.gateway.flush();
+    const first = await t.services.soc.ingest.pollFeeds();
+    expect(await t.services.lgsp.exchangesAfter(0, 10)).toHaveLength(2);
+    expect(first.lgsp).toBe(2);
+    expect(seen.map((e) => [e.kind, e.pipeline, (e.doc as { id: string }).id])).toEqual([
+      ['lgsp', 'tinhso-lgsp', ids[0]],
+      ['lgsp', 'tinhso-lgsp', ids[1]],
+    ]);
+    expect(seen[1]?.doc).toMatchObject({
+      status: 403,
+      errorCode: 'LGSP_ACCESS_DENIED',
+      timeIn: at.toISOString(),
+    });
+    const second = await t.services.soc.ingest.pollFeeds();
+    expect(second.lgsp).toBe(0);
   });
 });
