@@ -757,6 +757,7 @@ export function createSourcesService(deps: SocDeps) {
 
     /** Inventory figures of the units the actor sees (`'all'` for the platform's own metrics). */
     async inventory(scope: Ctx | 'all'): Promise<InventoryFigures> {
+      if (scope !== 'all') requirePermission(scope, 'soc.sources.read');
       const units = scope === 'all' ? 'all' : await org.visibleUnitIds(scope);
       const f = await inventoryFigures(db, units);
       return { ...f, openAlerts: f.silent };
