@@ -317,7 +317,8 @@ function tagSystems(
 ): void {
   let tags = doc.tags;
   if (!Array.isArray(tags)) {
-    tags = [];
+    // A shipper's single tag as a string stays a tag.
+    tags = typeof tags === 'string' ? [tags] : [];
     doc.tags = tags;
   }
   const list = tags as unknown[];

@@ -145,6 +145,22 @@ describe('information systems and IP ranges', () => {
     expect(await auditActions(system.id)).toEqual(['soc.system.create', 'soc.system.delete']);
   });
 
+  it('moves a range and events are tagged by its new place at once; a tag string stays a tag', async () => {
+    const { system, range } = await fixture(financeAdmin, p.finance.id);
+    const moved = await ok<RangeView>(financeAdmin, 'PATCH', `/api/soc/ip-ranges/${range.id}`, {
+      cidr: '2001:DB8:AB::7/64',
+      description: 'Dải IPv6 của cổng',
+    });
+    expect(moved).toMatchObject({ cidr: '2001:db8:ab::/64', description: 'Dải IPv6 của cổng' });
+    expect(await auditActions(range.id)).toEqual(['soc.ip_range.create', 'soc.ip_range.update']);
+    const hit = ev({ destination: { ip: '2001:db8:ab::443' }, tags: 'nginx' }, 'bulk');
+    const old = ev({ destination: { ip: range.cidr.replace('.0/24', '.5') } }, 'bulk');
+    await t.services.soc.sources.enrich([hit, old]);
+    expect(hit).toMatchObject({ systemId: system.id, unitId: p.finance.id });
+    expect(hit.doc.tags).toEqual(['nginx', `system:${system.code}`]);
+    expect(old.systemId).toBeNull();
+  });
+
   it('reports overlapping ranges, naming only those the caller may see', async () => {
     const mine = await fixture(financeAdmin, p.finance.id);
     const theirs = await fixture(admin, p.health.id);

@@ -27,6 +27,10 @@ describe('source key rule', () => {
     expect(sourceKeyOf(ev('http', { message: 'x' }))).toBeNull();
   });
 
+  it('drops NUL characters, which PostgreSQL text cannot hold', () => {
+    expect(sourceKeyOf(ev('bulk', { host: { name: 'srv\u000001' } }))).toBe('bulk|host:srv01');
+  });
+
   it('skips names that say nothing, so devices all called localhost split by sender', () => {
     const doc = { host: { hostname: 'localhost' }, log: { source: { address: '10.0.0.7' } } };
     expect(sourceKeyOf(ev('syslog-udp', doc))).toBe('syslog|ip:10.0.0.7');

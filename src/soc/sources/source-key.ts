@@ -41,7 +41,8 @@ function obj(v: unknown): Obj | undefined {
 
 function text(v: unknown): string | undefined {
   if (typeof v === 'string') {
-    const t = v.trim();
+    // NUL cannot be stored in PostgreSQL text: a key holding one would fail its batch on every retry.
+    const t = (v.includes('\u0000') ? v.replaceAll('\u0000', '') : v).trim();
     return MEANINGLESS.has(t.toLowerCase()) ? undefined : t.slice(0, MAX_VALUE);
   }
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
