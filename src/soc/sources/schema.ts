@@ -21,7 +21,7 @@ const LongText = (max: number, description?: string) =>
 const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 }));
 const Offset = Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }));
 
-export const IdParams = Type.Object({ id: Uuid });
+export const IdParams = Type.Object({ id: Uuid }, { additionalProperties: false });
 
 export const SystemCode = Type.String({
   pattern: '^[a-z0-9-]{2,40}$',
@@ -66,12 +66,15 @@ export type SystemView = Static<typeof SystemView>;
 
 export const SystemPage = Type.Object({ items: Type.Array(SystemView), total: Type.Integer() });
 
-export const SystemQuery = Type.Object({
-  unitId: Type.Optional(Uuid),
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'Tìm theo tên (không dấu) hoặc mã' })),
-  limit: Limit,
-  offset: Offset,
-});
+export const SystemQuery = Type.Object(
+  {
+    unitId: Type.Optional(Uuid),
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Tìm theo tên (không dấu) hoặc mã' })),
+    limit: Limit,
+    offset: Offset,
+  },
+  { additionalProperties: false },
+);
 export type SystemQuery = Static<typeof SystemQuery>;
 
 export const CreateSystemBody = Type.Object(
@@ -118,7 +121,10 @@ export type RangeView = Static<typeof RangeView>;
 
 export const RangePage = Type.Object({ items: Type.Array(RangeView), total: Type.Integer() });
 
-export const RangeQuery = Type.Object({ systemId: Type.Optional(Uuid), limit: Limit, offset: Offset });
+export const RangeQuery = Type.Object(
+  { systemId: Type.Optional(Uuid), limit: Limit, offset: Offset },
+  { additionalProperties: false },
+);
 export type RangeQuery = Static<typeof RangeQuery>;
 
 export const CreateRangeBody = Type.Object(
@@ -181,15 +187,18 @@ export type SourceView = Static<typeof SourceView>;
 
 export const SourcePage = Type.Object({ items: Type.Array(SourceView), total: Type.Integer() });
 
-export const SourceQuery = Type.Object({
-  unitId: Type.Optional(Uuid),
-  systemId: Type.Optional(Uuid),
-  kind: Type.Optional(SourceKindSchema),
-  state: Type.Optional(SourceState),
-  q: Type.Optional(Type.String({ maxLength: 100, description: 'Tìm theo tên (không dấu), khóa, địa chỉ' })),
-  limit: Limit,
-  offset: Offset,
-});
+export const SourceQuery = Type.Object(
+  {
+    unitId: Type.Optional(Uuid),
+    systemId: Type.Optional(Uuid),
+    kind: Type.Optional(SourceKindSchema),
+    state: Type.Optional(SourceState),
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'Tìm theo tên (không dấu), khóa, địa chỉ' })),
+    limit: Limit,
+    offset: Offset,
+  },
+  { additionalProperties: false },
+);
 export type SourceQuery = Static<typeof SourceQuery>;
 
 export const UpdateSourceBody = Type.Object(
@@ -226,11 +235,14 @@ export const AlertView = Type.Object({
 });
 export type AlertView = Static<typeof AlertView>;
 
-export const AlertQuery = Type.Object({
-  open: Type.Optional(Type.Boolean({ description: 'Chỉ cảnh báo đang mở' })),
-  days: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: 90, default: 7, description: 'Cảnh báo gần đây: số ngày' }),
-  ),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
-});
+export const AlertQuery = Type.Object(
+  {
+    open: Type.Optional(Type.Boolean({ description: 'Chỉ cảnh báo đang mở' })),
+    days: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 90, default: 7, description: 'Cảnh báo gần đây: số ngày' }),
+    ),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  },
+  { additionalProperties: false },
+);
 export type AlertQuery = Static<typeof AlertQuery>;
