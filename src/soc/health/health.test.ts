@@ -3,6 +3,7 @@ import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../../../te
 import { systemCtx } from '../../core/context.ts';
 import { buildProvince, type Province } from '../../org/testing.ts';
 import type { NormalisedEvent } from '../contracts.ts';
+import { sourceRowsOf } from '../sources/testing.ts';
 import { SiemTotals } from './counters.ts';
 import type { SiemHealthView } from './routes.ts';
 import { SiemSampler } from './sampler.ts';
@@ -69,14 +70,17 @@ describe('GET /api/soc/health and /api/soc/metrics', () => {
 
   it('returns the figures now, the history and the inventory of the caller’s units after counters move', async () => {
     const { counters, health, sources } = t.services.soc;
-    // Two sources: one of the caller's unit, one without a unit (not counted for a unit-scoped caller).
+    // Two sources: one of the caller's unit (through its range), one without a unit (not counted for the caller).
+    await sourceRowsOf(sources, p.finance.id, t.clock.now.getTime());
     const at = t.clock.now.getTime();
-    const events: NormalisedEvent[] = [
-      { ts: at, receivedAt: at, input: 'bulk', doc: { host: { name: 'health-a' } } },
-      { ts: at, receivedAt: at, input: 'bulk', doc: { host: { name: 'health-b' } } },
-    ];
-    await sources.enrich(events);
-    await sources.updateSource(systemCtx(), events[0]!.sourceId as string, { unitId: p.finance.id });
+    const lone: NormalisedEvent = {
+      ts: at,
+      receivedAt: at,
+      input: 'bulk',
+      doc: { host: { name: 'health-b' } },
+    };
+    await sources.enrich([lone]);
+    expect(lone.unitId).toBeNull();
     health.sampler.sample();
     counters.received('syslog-tcp', 200, 20_000);
     counters.dropped('syslog-udp', 7, 'queue-full');
