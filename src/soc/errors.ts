@@ -3,6 +3,7 @@
  * Every SOC error code, composed from the parts' own tables.
  */
 import { ingestErrors } from './ingest/errors.ts';
+import { sourcesErrors } from './sources/errors.ts';
 
 /** The SOC module's error codes, merged into the catalogue by src/errors.ts. */
-export const socErrors = { ...ingestErrors } as const;
+export const socErrors = { ...ingestErrors, ...sourcesErrors } as const;

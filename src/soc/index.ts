@@ -6,6 +6,7 @@
 import type { App } from '../core/http/types.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
+import { createSiemHealth, type SiemHealth } from './health/index.ts';
 import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
@@ -24,6 +25,7 @@ export interface Soc {
   readonly store: EventStore;
   readonly ingestion: Ingestion;
   readonly ingest: Ingest;
+  readonly health: SiemHealth;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -45,6 +47,12 @@ export function createSoc(deps: SocDeps): Soc {
     now: () => Date.now(),
   });
   const ingestion = createIngestion(deps, processor);
+  const health = createSiemHealth({
+    ...deps,
+    counters,
+    depth: () => ingestion.depth(),
+    inventory: (scope) => sources.inventory(scope),
+  });
   // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
   // The input switch is the input registry's (wired by the lead); until then every input runs.
   const ingest = createIngest({
@@ -56,7 +64,7 @@ export function createSoc(deps: SocDeps): Soc {
       ? lgspFeedReader(deps.lgspExchangesAfter, () => deps.platform.now())
       : undefined,
   });
-  const parts: SocPart[] = [pipelines, sources, store, ingestion, ingest];
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, health, ingest];
   return {
     counters,
     pipelines,
@@ -64,6 +72,7 @@ export function createSoc(deps: SocDeps): Soc {
     store,
     ingestion,
     ingest,
+    health,
     async register(app) {
       await app.register(
         async (api: App) => {

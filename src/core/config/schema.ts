@@ -231,6 +231,49 @@ export const ConfigSchema = Type.Object(
           },
           { default: {} },
         ),
+        sources: Type.Object(
+          {
+            intervals: Type.Object(
+              {
+                host: Type.Integer({
+                  default: 3600,
+                  minimum: 0,
+                  description: 'Expected seconds between reports of a host; 0 = not watched',
+                }),
+                networkDevice: Type.Integer({
+                  default: 900,
+                  minimum: 0,
+                  description: 'Of a network device (firewall, router, switch)',
+                }),
+                agent: Type.Integer({
+                  default: 900,
+                  minimum: 0,
+                  description: 'Of an agent (Beats, Wazuh, Fluent Bit…)',
+                }),
+                sensor: Type.Integer({
+                  default: 900,
+                  minimum: 0,
+                  description: 'Of a sensor (Suricata, Zeek)',
+                }),
+                application: Type.Integer({ default: 3600, minimum: 0, description: 'Of an application' }),
+              },
+              { default: {} },
+            ),
+            graceFactor: Type.Number({
+              default: 2,
+              minimum: 1,
+              maximum: 100,
+              description: 'A source is silent when nothing came for its interval × this factor',
+            }),
+            flushIntervalMs: Type.Integer({
+              default: 5000,
+              minimum: 100,
+              maximum: 60_000,
+              description: 'How often a node writes the last-seen times and event counts of its sources',
+            }),
+          },
+          { default: {} },
+        ),
       },
       { default: {} },
     ),
