@@ -102,7 +102,7 @@ describe('bad clients', () => {
       cut.destroy();
       const [, , partial] = await q.until(3);
       expect(partial?.tags).toEqual(['truncated']);
-      expect((partial?.doc as unknown as SyslogDoc).message).toBe('half a fra');
+      expect((partial!.doc as unknown as SyslogDoc).message).toBe('half a fra');
 
       const giant = await connect(port);
       const size = 20 * 1024 * 1024;
@@ -117,7 +117,7 @@ describe('bad clients', () => {
       const events = await q.until(5);
       expect(events[3]?.tags).toEqual(['truncated']);
       expect(Buffer.byteLength(events[3]?.text ?? '')).toBeLessThanOrEqual(1024);
-      expect((events[4]?.doc as unknown as SyslogDoc).message).toBe('after the giant');
+      expect((events[4]!.doc as unknown as SyslogDoc).message).toBe('after the giant');
       expect(listener.address()).not.toBeNull();
     } finally {
       await listener.close();
