@@ -60,6 +60,8 @@ export function parseRfc5424(
     if (text[i] !== ' ') return null;
     let message = text.slice(i + 1);
     if (message.charCodeAt(0) === 0xfeff) message = message.slice(1);
+    // rsyslog relaying a BSD message keeps the space that followed its tag (` msg`); `text` keeps it anyway.
+    if (message.charCodeAt(0) === 32) message = message.replace(/^ +/, '');
     header.message = message;
   }
   return header;

@@ -2,6 +2,9 @@
  * @module soc/ingest/syslog/testing
  * Test helpers: a real LocalQueue as the sink, collecting what it processes, and listeners on free ports.
  */
+import { KeyObject, webcrypto } from 'node:crypto';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { createLogger } from '../../../core/log/logger.ts';
 import type { RawEvent } from '../../contracts.ts';
 import { SiemTotals } from '../../health/counters.ts';
@@ -64,4 +67,51 @@ export function listenerOptions(
     ...overrides,
     counters: new SiemTotals(),
   };
+}
+
+/** A certificate authority and a server certificate it signed for `localhost`/127.0.0.1 (PEM). */
+export async function testCertificates(): Promise<{ ca: string; cert: string; key: string }> {
+  x509.cryptoProvider.set(webcrypto as never);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const gen = async () =>
+    (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const caKeys = await gen();
+  const serverKeys = await gen();
+  const now = new Date(Date.now() - 60_000);
+  const notAfter = new Date(now.getTime() + 86_400_000);
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: '01',
+    name: 'CN=Tinh So test CA',
+    notBefore: now,
+    notAfter,
+    keys: caKeys,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: '02',
+    subject: 'CN=localhost',
+    issuer: ca.subject,
+    notBefore: now,
+    notAfter,
+    publicKey: serverKeys.publicKey,
+    signingKey: caKeys.privateKey,
+    signingAlgorithm: alg,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: 'localhost' },
+        { type: 'ip', value: '127.0.0.1' },
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const key = KeyObject.from(serverKeys.privateKey).export({ type: 'pkcs8', format: 'pem' }) as string;
+  return { ca: ca.toString('pem'), cert: cert.toString('pem'), key };
 }
