@@ -6,6 +6,7 @@
 import type { App } from '../core/http/types.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
+import { createInputs, type Inputs } from './inputs/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
@@ -21,6 +22,7 @@ export interface Soc {
   readonly sources: SourceService;
   readonly store: EventStore;
   readonly ingestion: Ingestion;
+  readonly inputs: Inputs;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -43,13 +45,15 @@ export function createSoc(deps: SocDeps): Soc {
   });
   const ingestion = createIngestion(deps, processor);
   // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
-  const parts: SocPart[] = [pipelines, sources, store, ingestion];
+  const inputs = createInputs({ ...deps, sink: ingestion.sink, counters });
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, inputs];
   return {
     counters,
     pipelines,
     sources,
     store,
     ingestion,
+    inputs,
     async register(app) {
       await app.register(
         async (api: App) => {
