@@ -18,6 +18,7 @@ import { type InputRow, listInputs, lockInput, saveInput } from './store.ts';
 /** Bus topic of a changed input; the payload is `{ id }`, the state is read from the database. */
 export const INPUT_CHANGED = 'soc.inputs.changed';
 
+const READ = 'soc.sources.read';
 const WRITE = 'soc.config.write';
 
 export interface InputServiceDeps {
@@ -39,8 +40,10 @@ export interface InputService {
   follow(hosting: () => boolean): () => void;
 }
 
-function requireWrite(ctx: Ctx): void {
-  if (ctx.actor.kind !== 'system' && !ctx.actor.permissions.has(WRITE)) throw new AppError('IAM_FORBIDDEN');
+/** Refuses an actor without `permission` (the HTTP gate checks first; this guards non-HTTP callers). */
+function requirePermission(ctx: Ctx, permission: string): void {
+  if (ctx.actor.kind !== 'system' && !ctx.actor.permissions.has(permission))
+    throw new AppError('IAM_FORBIDDEN');
 }
 
 /** Creates the service. */
@@ -141,13 +144,14 @@ export function createInputService(deps: InputServiceDeps): InputService {
   return {
     load,
 
-    async list() {
+    async list(ctx) {
+      requirePermission(ctx, READ);
       await load();
       return runtime.ids().map((id) => view(runtime.row(id) as InputRow));
     },
 
     async start(ctx, id) {
-      requireWrite(ctx);
+      requirePermission(ctx, WRITE);
       const row = await known(id);
       // Bind here first: a port in use or a missing certificate is refused before anything is recorded.
       if (isSyslogKind(row.kind)) {
@@ -179,7 +183,7 @@ export function createInputService(deps: InputServiceDeps): InputService {
     },
 
     async stop(ctx, id) {
-      requireWrite(ctx);
+      requirePermission(ctx, WRITE);
       await known(id);
       const saved = await write(
         ctx,
@@ -193,7 +197,7 @@ export function createInputService(deps: InputServiceDeps): InputService {
     },
 
     async update(ctx, id, patch) {
-      requireWrite(ctx);
+      requirePermission(ctx, WRITE);
       const row = await known(id);
       applySettings(id, row.kind, row.settings, patch); // refuse before opening a transaction
       const saved = await write(

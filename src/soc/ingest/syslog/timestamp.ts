@@ -39,12 +39,30 @@ function fractionMs(digits: string | undefined): number {
   return Number(`${digits}000`.slice(0, 3));
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const DAY_MS = 86_400_000;
+/** Within this distance of now, this year's candidate is nearer than last or next year's could be. */
+const HALF_YEAR_MS = 182 * DAY_MS;
+
+function daysIn(y: number, mo: number): number {
+  if (mo !== 1) return DAYS_IN_MONTH[mo] as number;
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+}
+
 /** Epoch ms of a wall-clock time, or NaN when a field is out of range (Feb 30, 25:00…). */
 function wallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
-  if (mo < 0 || mo > 11 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return Number.NaN;
+  if (mo < 0 || mo > 11 || d < 1 || d > daysIn(y, mo) || h > 23 || mi > 59 || s > 60) return Number.NaN;
   // A leap second (:60) is kept as the last millisecond of its minute rather than refused.
-  const t = Date.UTC(y, mo, d, h, mi, s === 60 ? 59 : s, s === 60 ? 999 : ms);
-  return new Date(t).getUTCDate() === d ? t : Number.NaN;
+  return Date.UTC(y, mo, d, h, mi, s === 60 ? 59 : s, s === 60 ? 999 : ms);
+}
+
+// The year of "now" changes once a year: remember its bounds instead of building a Date per message.
+let yearCache = { year: 1970, from: 0, to: 0 };
+function yearOf(ms: number): number {
+  if (ms >= yearCache.from && ms < yearCache.to) return yearCache.year;
+  const year = new Date(ms).getUTCFullYear();
+  yearCache = { year, from: Date.UTC(year, 0, 1), to: Date.UTC(year + 1, 0, 1) };
+  return year;
 }
 
 /**
@@ -68,11 +86,14 @@ export function readBsdTimestamp(text: string, nowMs: number, offsetMinutes: num
     best = wallClock(Number(m[3]), month, day, h, mi, s, ms);
   } else {
     const localNow = nowMs + offsetMs;
-    const year = new Date(localNow).getUTCFullYear();
-    for (const y of [year - 1, year, year + 1]) {
-      const t = wallClock(y, month, day, h, mi, s, ms);
-      if (!Number.isNaN(t) && (Number.isNaN(best) || Math.abs(t - localNow) < Math.abs(best - localNow))) {
-        best = t;
+    const year = yearOf(localNow);
+    best = wallClock(year, month, day, h, mi, s, ms);
+    if (Number.isNaN(best) || Math.abs(best - localNow) > HALF_YEAR_MS) {
+      for (const y of [year - 1, year + 1]) {
+        const t = wallClock(y, month, day, h, mi, s, ms);
+        if (!Number.isNaN(t) && (Number.isNaN(best) || Math.abs(t - localNow) < Math.abs(best - localNow))) {
+          best = t;
+        }
       }
     }
   }
