@@ -4,7 +4,6 @@
  * missing field, structured data `[id name="value" …]…` whose values escape `"`, `\` and `]`, and a MSG that
  * may start with a BOM (then UTF-8, which the decoder has already honoured).
  */
-import type { SyslogPriority } from './priority.ts';
 import { readIsoTimestamp } from './timestamp.ts';
 
 /** The fields of an RFC 5424 header, absent ones left out. */
@@ -20,11 +19,7 @@ export interface Rfc5424Header {
 }
 
 /** Parses the rest of an RFC 5424 message after its PRI (at `start`); null when it breaks the grammar. */
-export function parseRfc5424(
-  text: string,
-  start: number,
-  offsetMinutes: number,
-): Omit<Rfc5424Header, 'pri'> | null {
+export function parseRfc5424(text: string, start: number, offsetMinutes: number): Rfc5424Header | null {
   let i = start;
   const version = readToken();
   if (version === null || !/^[1-9]\d{0,2}$/.test(version)) return null;
@@ -116,6 +111,3 @@ export function parseRfc5424(
     return { id, params };
   }
 }
-
-/** The PRI is decoded by the caller; this type joins both for the document builder. */
-export type Rfc5424Message = Rfc5424Header & { pri: SyslogPriority };
