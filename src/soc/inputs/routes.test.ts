@@ -1,3 +1,4 @@
+import dgram from 'node:dgram';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../../../test/helpers/app.ts';
@@ -230,6 +231,23 @@ describe('start() of the node', () => {
         kind: 'syslog-tcp',
         doc: { message: 'autostarted' },
       });
+
+      // A declared charset applies to the running listener at once, without a restart.
+      const operator = systemCtx('test', ['soc.config.write']);
+      await node.service.update(operator, 'syslog-udp', { charset: 'windows-1258' });
+      const udp = dgram.createSocket('udp4');
+      // "Nguyễn" as Windows-1258 writes it: ê (EA) then a combining tilde (DE).
+      const bytes = Buffer.concat([
+        Buffer.from('<13>Oct 11 22:14:15 h app: Nguy'),
+        Buffer.from([0xea, 0xde]),
+        Buffer.from('n'),
+      ]);
+      await new Promise((r) => udp.send(bytes, node.address('syslog-udp')!.port, '127.0.0.1', r));
+      udp.close();
+      const [, decoded] = await sink.until(2);
+      expect(decoded).toMatchObject({ input: 'syslog-udp', doc: { message: 'Nguyễn' } });
+      await node.service.update(operator, 'syslog-udp', { charset: null });
+
       await node.close?.();
       await expect(connect(port)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
     } finally {
