@@ -3,7 +3,8 @@
  * Every SOC error code, composed from the parts' own tables.
  */
 import { ingestErrors } from './ingest/errors.ts';
+import { inputErrors } from './inputs/errors.ts';
 import { sourcesErrors } from './sources/errors.ts';
 
 /** The SOC module's error codes, merged into the catalogue by src/errors.ts. */
-export const socErrors = { ...ingestErrors, ...sourcesErrors } as const;
+export const socErrors = { ...ingestErrors, ...inputErrors, ...sourcesErrors } as const;

@@ -9,6 +9,7 @@ import { SiemTotals } from './health/counters.ts';
 import { createSiemHealth, type SiemHealth } from './health/index.ts';
 import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
+import { createInputs, type Inputs } from './inputs/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
@@ -26,6 +27,7 @@ export interface Soc {
   readonly ingestion: Ingestion;
   readonly ingest: Ingest;
   readonly health: SiemHealth;
+  readonly inputs: Inputs;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -53,18 +55,19 @@ export function createSoc(deps: SocDeps): Soc {
     depth: () => ingestion.depth(),
     inventory: (scope) => sources.inventory(scope),
   });
-  // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
-  // The input switch is the input registry's (wired by the lead); until then every input runs.
+  const inputs = createInputs({ ...deps, sink: ingestion.sink, counters });
   const ingest = createIngest({
     ...deps,
     sink: ingestion.sink,
     counters,
-    isInputRunning: () => true,
+    isInputRunning: (id) => inputs.isRunning(id),
     lgspReader: deps.lgspExchangesAfter
       ? lgspFeedReader(deps.lgspExchangesAfter, () => deps.platform.now())
       : undefined,
   });
-  const parts: SocPart[] = [pipelines, sources, store, ingestion, health, ingest];
+  // Order matters at close (reverse order): inputs first so nothing new arrives, then the queue drains into
+  // the store.
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, health, inputs, ingest];
   return {
     counters,
     pipelines,
@@ -73,6 +76,7 @@ export function createSoc(deps: SocDeps): Soc {
     ingestion,
     ingest,
     health,
+    inputs,
     async register(app) {
       await app.register(
         async (api: App) => {

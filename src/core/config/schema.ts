@@ -172,6 +172,11 @@ export const ConfigSchema = Type.Object(
               default: true,
               description: 'Start the enabled inputs when the node starts (tests start them themselves)',
             }),
+            maxConnections: Type.Integer({
+              default: 1000,
+              minimum: 1,
+              description: 'Concurrent connections per TCP/TLS syslog listener; further ones are refused',
+            }),
           },
           { default: {} },
         ),
