@@ -8,6 +8,7 @@ import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
+import { createSearch, type Search } from './search/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
 import { createEventStore, type EventStore } from './store/index.ts';
 
@@ -21,6 +22,7 @@ export interface Soc {
   readonly sources: SourceService;
   readonly store: EventStore;
   readonly ingestion: Ingestion;
+  readonly search: Search;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -42,14 +44,16 @@ export function createSoc(deps: SocDeps): Soc {
     now: () => Date.now(),
   });
   const ingestion = createIngestion(deps, processor);
+  const search = createSearch(deps);
   // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
-  const parts: SocPart[] = [pipelines, sources, store, ingestion];
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, search];
   return {
     counters,
     pipelines,
     sources,
     store,
     ingestion,
+    search,
     async register(app) {
       await app.register(
         async (api: App) => {
