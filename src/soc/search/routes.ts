@@ -36,7 +36,8 @@ async function* csvChunks(
   pages: AsyncGenerator<EventRow[]>,
   columns: readonly string[],
 ): AsyncGenerator<string> {
-  yield writeCsv([columns]);
+  // '@timestamp' as a header would be formula-guarded (a leading '@'); the header names the field plainly.
+  yield writeCsv([columns.map((c) => (c === '@timestamp' ? 'timestamp' : c))]);
   for await (const rows of pages) yield writeCsv(rows.map((r) => svc.csvRow(r, columns))).slice(1);
 }
 
