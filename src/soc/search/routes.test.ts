@@ -112,6 +112,7 @@ describe('POST /api/soc/search', () => {
         ...(cursor ? { cursor } : {}),
       });
       seen.push(...r.hits.map((h) => h.id));
+      expect(r.total).toEqual({ value: 30, relation: 'eq' });
       if (!r.nextCursor) break;
       cursor = r.nextCursor;
     }
