@@ -4,7 +4,8 @@
  */
 import { ingestErrors } from './ingest/errors.ts';
 import { inputErrors } from './inputs/errors.ts';
+import { searchErrors } from './search/errors.ts';
 import { sourcesErrors } from './sources/errors.ts';
 
 /** The SOC module's error codes, merged into the catalogue by src/errors.ts. */
-export const socErrors = { ...ingestErrors, ...inputErrors, ...sourcesErrors } as const;
+export const socErrors = { ...ingestErrors, ...inputErrors, ...searchErrors, ...sourcesErrors } as const;

@@ -12,6 +12,7 @@ import { createIngest, type Ingest } from './ingest/index.ts';
 import { createInputs, type Inputs } from './inputs/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
+import { createSearch, type Search } from './search/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
 import { createEventStore, type EventStore } from './store/index.ts';
 
@@ -28,6 +29,7 @@ export interface Soc {
   readonly ingest: Ingest;
   readonly health: SiemHealth;
   readonly inputs: Inputs;
+  readonly search: Search;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -65,9 +67,10 @@ export function createSoc(deps: SocDeps): Soc {
       ? lgspFeedReader(deps.lgspExchangesAfter, () => deps.platform.now())
       : undefined,
   });
+  const search = createSearch(deps);
   // Order matters at close (reverse order): inputs first so nothing new arrives, then the queue drains into
   // the store.
-  const parts: SocPart[] = [pipelines, sources, store, ingestion, health, inputs, ingest];
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, search, health, inputs, ingest];
   return {
     counters,
     pipelines,
@@ -77,6 +80,7 @@ export function createSoc(deps: SocDeps): Soc {
     ingest,
     health,
     inputs,
+    search,
     async register(app) {
       await app.register(
         async (api: App) => {

@@ -3,6 +3,7 @@
 -- as days are first seen and dropped by retention.
 create table soc_events (
   ts timestamptz not null,
+  id uuid not null,
   received_at timestamptz not null,
   input text not null,
   source_id uuid,
