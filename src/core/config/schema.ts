@@ -203,6 +203,13 @@ export const ConfigSchema = Type.Object(
               description: 'Events waiting for processing on this node before inputs are told to wait',
             }),
             batchSize: Type.Integer({ default: 2000, minimum: 1, description: 'Events per store batch' }),
+            concurrency: Type.Integer({
+              default: 2,
+              minimum: 1,
+              maximum: 16,
+              description:
+                'Batches processed at once: 2 parses the next batch while the database commits one',
+            }),
             flushIntervalMs: Type.Integer({
               default: 200,
               minimum: 1,

@@ -65,6 +65,7 @@ export function createIngestion(deps: SocDeps, process: BatchProcessor): Ingesti
     capacity: cfg.queueCapacity,
     batchSize: cfg.batchSize,
     flushIntervalMs: cfg.flushIntervalMs,
+    concurrency: cfg.concurrency,
     process,
     onError: (err, size) =>
       deps.platform.log.error({ err, size }, 'SIEM batch failed; kept in the queue and retried'),

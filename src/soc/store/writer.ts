@@ -31,6 +31,7 @@ interface EncodedBatch {
   chunks: string[];
   days: Set<number>;
   volume: VolumeRows;
+  /** Stored times (ISO) and ids, for deleting a redelivered batch's rows; only computed when replacing. */
   ts: string[];
   ids: string[];
 }
@@ -56,28 +57,33 @@ export function encodeBatch(
   events: readonly NormalisedEvent[],
   now: number,
   ids?: readonly string[],
+  keepKeys = false,
 ): EncodedBatch {
   const chunks: string[] = [];
   const days = new Set<number>();
   const rows: EncodedRow[] = new Array(events.length);
   const keepIds: string[] = new Array(events.length);
-  const ts: string[] = new Array(events.length);
-  let chunk = '';
+  const ts: string[] = keepKeys ? new Array(events.length) : [];
+  let lines: string[] = [];
+  let chars = 0;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as NormalisedEvent;
     const id = ids?.[i] ?? randomUUID();
     const row = encodeRow(event, id, now);
     rows[i] = row;
     keepIds[i] = id;
-    ts[i] = new Date(row.ts).toISOString();
+    if (keepKeys) ts[i] = new Date(row.ts).toISOString();
     days.add(row.day);
-    chunk += row.line;
-    if (chunk.length >= CHUNK_CHARS) {
-      chunks.push(chunk);
-      chunk = '';
+    // Joined per chunk: appending to one growing string makes ropes the collector keeps flattening.
+    lines.push(row.line);
+    chars += row.line.length;
+    if (chars >= CHUNK_CHARS) {
+      chunks.push(lines.join(''));
+      lines = [];
+      chars = 0;
     }
   }
-  if (chunk) chunks.push(chunk);
+  if (lines.length > 0) chunks.push(lines.join(''));
   return { chunks, days, volume: volumeOf(events, rows), ts, ids: keepIds };
 }
 
@@ -101,7 +107,7 @@ export class BatchWriter {
     if (options.ids && options.ids.length !== events.length) {
       throw new TypeError(`write: ${options.ids.length} ids for ${events.length} events`);
     }
-    const batch = encodeBatch(events, this.now(), options.ids);
+    const batch = encodeBatch(events, this.now(), options.ids, options.replace === true);
     await this.partitions.ensure(batch.days);
     try {
       await this.commit(batch, options.replace === true);
