@@ -13,6 +13,7 @@
  * real inputs once they are merged: see `sources` below), BENCH_KEEP=1 keeps the schema for the search part.
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
@@ -69,6 +70,8 @@ if (pgUrl) {
   await admin.query(`create schema ${schema}`);
   const url = new URL(pgUrl);
   url.searchParams.set('options', `-c search_path=${schema}`);
+  // Names this run's backends, so their CPU can be read from /proc when the server is on this machine.
+  url.searchParams.set('application_name', schema);
   databaseUrl = url.toString();
 }
 
@@ -90,6 +93,33 @@ const services = await createServices(platform);
 const soc = services.soc;
 await soc.store.start?.();
 const cfg = config.soc.processing;
+
+/**
+ * CPU time (µs) used so far by this run's PostgreSQL backends, per pid, read from /proc (the server on this
+ * machine); empty when it cannot be read. With a loaded machine, CPU per event says more than wall-clock rates.
+ */
+async function pgCpu(): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (!admin) return out;
+  const { rows } = await admin.query<{ pid: number }>(
+    'select pid from pg_stat_activity where application_name = $1',
+    [schema],
+  );
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10_000);
+    } catch {
+      // not on this machine, or ended
+    }
+  }
+  return out;
+}
+const pgCpuSince = (before: Map<number, number>, after: Map<number, number>) => {
+  let us = 0;
+  for (const [pid, t] of after) us += t - (before.get(pid) ?? 0);
+  return us;
+};
 const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
 
 // 1. The limit: COPY of the same pre-normalised rows, same table and indexes, one batch per transaction.
@@ -104,6 +134,7 @@ for (let i = 0; i < pool.length; i += cfg.batchSize) {
   preEncoded.push(encodeBatch(pool.slice(i, i + cfg.batchSize), Date.now()).chunks);
 }
 let copyRows = 0;
+const copyPgBefore = await pgCpu();
 const copyStart = performance.now();
 const copyEnd = Date.now() + COPY_SECONDS * 1000;
 for (let b = 0; Date.now() < copyEnd; b++) {
@@ -134,6 +165,7 @@ for (let b = 0; Date.now() < copyEnd; b++) {
   copyRows += rows;
 }
 const copySeconds = (performance.now() - copyStart) / 1000;
+const copyPgMicros = pgCpuSince(copyPgBefore, await pgCpu());
 const copyEps = copyRows / copySeconds;
 
 // 2. The processor: the mix through the in-process queue, pipelines, sources and the store. First flooded
@@ -164,18 +196,28 @@ async function runProcessor(rate: number | null, seconds: number) {
   const feed = rate === null ? sources[SOURCE] : paced(rate);
   if (!feed) throw new Error(`BENCH_SOC_SOURCE=${SOURCE}: not one of ${Object.keys(sources).join(', ')}`);
   const runStart = Date.now();
-  let windowStart = { at: performance.now(), stored: 0, lags: 0, cpu: process.cpuUsage() };
+  let windowStart = {
+    at: performance.now(),
+    stored: 0,
+    lags: 0,
+    cpu: process.cpuUsage(),
+    pg: new Map<number, number>(),
+  };
   const warm = setTimeout(() => {
-    windowStart = {
+    const at = {
       at: performance.now(),
       stored: counters.storedEvents,
       lags: lags.length,
       cpu: process.cpuUsage(),
     };
+    void pgCpu().then((pg) => {
+      windowStart = { ...at, pg };
+    });
   }, WARMUP_MS);
   const offered = await feed(queue, runStart + WARMUP_MS + seconds * 1000);
   const windowEnd = { at: performance.now(), stored: counters.storedEvents };
   const cpu = process.cpuUsage(windowStart.cpu);
+  const pgMicros = pgCpuSince(windowStart.pg, await pgCpu());
   clearTimeout(warm);
   await queue.idle();
   await queue.close();
@@ -195,6 +237,10 @@ async function runProcessor(rate: number | null, seconds: number) {
       (cpu.user + cpu.system) / Math.max(1, windowEnd.stored - windowStart.stored),
       1,
     ),
+    // The database's CPU per committed event (COPY, indexes, rollup, commit), when readable.
+    pgCpuMicrosPerEvent: pgMicros
+      ? round(pgMicros / Math.max(1, windowEnd.stored - windowStart.stored), 1)
+      : null,
   };
 }
 
@@ -207,7 +253,8 @@ function paced(rate: number) {
       const due = Math.floor(((Date.now() - start) / 1000) * rate) - offered;
       if (due > 0) {
         const events = nextEvents(due);
-        if (!sink.offer(events)) await sink.drained();
+        // A TCP shipper waits when told to (back-pressure); nothing is dropped, the rate just falls behind.
+        while (!sink.offer(events)) await sink.drained();
         offered += due;
       }
       await new Promise((r) => setTimeout(r, 50));
@@ -272,10 +319,21 @@ const result = {
   durationSeconds: SECONDS,
   batchSize: cfg.batchSize,
   mix: 'sshd, nginx, suricata eve, windows 4625 (a quarter each)',
-  copyLimit: { eps: round(copyEps), rows: copyRows, seconds: round(copySeconds, 1) },
+  copyLimit: {
+    eps: round(copyEps),
+    rows: copyRows,
+    seconds: round(copySeconds, 1),
+    pgCpuMicrosPerEvent: copyPgMicros ? round(copyPgMicros / copyRows, 1) : null,
+  },
   flooded,
   sustained,
   ratioToCopy: round(flooded.eps / copyEps, 3),
+  // What two idle cores would sustain: Node and PostgreSQL overlap (concurrency 2), so the busier one bounds it.
+  capacityEstimateEps:
+    flooded.pgCpuMicrosPerEvent === null
+      ? null
+      : round(1e6 / Math.max(flooded.nodeCpuMicrosPerEvent, flooded.pgCpuMicrosPerEvent)),
+  copyCapacityEstimateEps: copyPgMicros ? round(1e6 / (copyPgMicros / copyRows)) : null,
   fill: {
     events: perDay * FILL_DAYS,
     days: FILL_DAYS,

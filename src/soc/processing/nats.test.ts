@@ -184,7 +184,7 @@ describe.skipIf(!natsUrl)('NATS JetStream ingestion', () => {
       const collector = new NatsIngestion(s, processor(), log);
       await collector.start();
       const run = `kill-${randomBytes(3).toString('hex')}`;
-      const N = 20_000;
+      const N = 10_000;
       for (let i = 0; i < N; i += 1000) {
         await collector.sink.submit(Array.from({ length: 1000 }, (_, j) => raw(run, i + j)));
       }
@@ -204,7 +204,7 @@ describe.skipIf(!natsUrl)('NATS JetStream ingestion', () => {
       const first = await startWorker(env);
       let atKill = await counts(run);
       const until = Date.now() + 60_000;
-      while (atKill.distinct < 2000 && Date.now() < until) {
+      while (atKill.distinct < 1000 && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 20));
         atKill = await counts(run);
       }
