@@ -208,6 +208,13 @@ export const ConfigSchema = Type.Object(
               description: 'Events waiting for processing on this node before inputs are told to wait',
             }),
             batchSize: Type.Integer({ default: 2000, minimum: 1, description: 'Events per store batch' }),
+            concurrency: Type.Integer({
+              default: 2,
+              minimum: 1,
+              maximum: 16,
+              description:
+                'Batches processed at once: 2 parses the next batch while the database commits one',
+            }),
             flushIntervalMs: Type.Integer({
               default: 200,
               minimum: 1,
@@ -218,6 +225,39 @@ export const ConfigSchema = Type.Object(
               description:
                 'This node processes events (with NATS: consumes the stream); false = collector only',
             }),
+            nats: Type.Object(
+              {
+                stream: Type.String({
+                  default: 'TINHSO_SOC_RAW',
+                  pattern: '^[A-Za-z0-9_-]{1,64}$',
+                  description: 'JetStream stream of raw SIEM events (with nats.url)',
+                }),
+                subject: Type.String({
+                  default: 'tinhso.soc.raw',
+                  pattern: '^[a-z0-9_-]+(\\.[a-z0-9_-]+)*$',
+                  description: 'Subject root of the stream: events are published to <subject>.<input>',
+                }),
+                maxBytes: Type.Integer({
+                  default: 10_737_418_240,
+                  minimum: 1_048_576,
+                  description:
+                    'Largest size of the stream; when full, publishing waits (inputs get back-pressure)',
+                }),
+                maxAgeHours: Type.Integer({
+                  default: 72,
+                  minimum: 1,
+                  description:
+                    'Raw events older than this are dropped from the stream even if never processed',
+                }),
+                ackWaitSeconds: Type.Integer({
+                  default: 60,
+                  minimum: 1,
+                  description:
+                    'A batch a worker took but did not acknowledge within this time is redelivered',
+                }),
+              },
+              { default: {} },
+            ),
           },
           { default: {} },
         ),

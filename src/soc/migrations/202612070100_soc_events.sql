@@ -1,7 +1,10 @@
--- SIEM event store (SOC-05): one row per event, partitioned by day of @timestamp; the ECS core fields in
--- columns (see src/soc/ecs/fields.ts), the whole ECS document in doc. Partitions are created by the store
--- as days are first seen and dropped by retention.
+-- SIEM event store (SOC-05): one row per event, partitioned by UTC day of @timestamp; the ECS core fields in
+-- columns (see src/soc/ecs/fields.ts), the whole ECS document in doc. An event is addressed by (ts, id): the
+-- writer generates id. Day partitions (soc_events_pYYYYMMDD) are created by the store as days are first seen
+-- (attached, so creating one never blocks searches or writes) and dropped by retention. There is no default
+-- partition: its rows would stop later days' partitions from being attached.
 create table soc_events (
+  id uuid not null,
   ts timestamptz not null,
   id uuid not null,
   received_at timestamptz not null,
@@ -26,3 +29,28 @@ create table soc_events (
   tags text[],
   doc jsonb not null
 ) partition by range (ts);
+
+-- Every search has a time range; the (field, ts) pairs serve the fields analysts filter on most. Each index
+-- costs write throughput (measured in bench/soc-ingest.bench.ts), so fields outside this list are searched
+-- by scanning the day partitions of the range.
+create index soc_events_ts on soc_events (ts);
+create index soc_events_host_ts on soc_events (host_name, ts);
+create index soc_events_source_ip on soc_events (source_ip);
+create index soc_events_destination_ip on soc_events (destination_ip);
+create index soc_events_user_ts on soc_events (user_name, ts);
+create index soc_events_dataset_ts on soc_events (dataset, ts);
+create index soc_events_source_ts on soc_events (source_id, ts);
+
+-- Volume rollup (size and volume report, SOC-16): events and bytes written per UTC day, source, unit and
+-- dataset, added to by each write batch in its own transaction.
+create table soc_event_volume (
+  day date not null,
+  source_id uuid,
+  unit_id uuid,
+  dataset text,
+  events bigint not null,
+  bytes bigint not null,
+  updated_at timestamptz not null default now(),
+  constraint soc_event_volume_key unique nulls not distinct (day, source_id, unit_id, dataset)
+);
+create index soc_event_volume_unit on soc_event_volume (unit_id, day);

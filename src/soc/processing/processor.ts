@@ -15,17 +15,34 @@ import type {
 /** The tag a pipeline puts on an event it could not parse. */
 export const PARSE_ERROR_TAG = '_parse_error';
 
+/** How a batch is written (the event store's options; other writers may ignore them). */
+export interface BatchOptions {
+  /** Row ids, one per raw event: a NATS worker derives them from the message so a redelivery repeats them. */
+  ids?: readonly string[];
+  /** The batch may already be stored (a redelivery): replace rows with the same ids instead of adding. */
+  replace?: boolean;
+}
+
+/** The writer stage: an `EventWriter` that may take the batch options. */
+export interface OptionsWriter extends EventWriter {
+  write(events: NormalisedEvent[], options?: BatchOptions): Promise<void>;
+}
+
+/** Processes one batch of raw events; resolves once they are committed. */
+export type BatchProcessor = (batch: RawEvent[], options?: BatchOptions) => Promise<void>;
+
 export interface ProcessorStages {
   pipelines: Pipelines;
   enricher: SourceEnricher;
-  writer: EventWriter;
+  /** Must keep the events in order: ids are matched by position. */
+  writer: OptionsWriter;
   counters: SiemCounters;
   now: () => number;
 }
 
 /** Builds the batch processor over the stages. */
-export function createProcessor(stages: ProcessorStages): (batch: RawEvent[]) => Promise<void> {
-  return async (batch) => {
+export function createProcessor(stages: ProcessorStages): BatchProcessor {
+  return async (batch, options) => {
     const events: NormalisedEvent[] = new Array(batch.length);
     let errors = 0;
     let oldest = Number.POSITIVE_INFINITY;
@@ -39,7 +56,7 @@ export function createProcessor(stages: ProcessorStages): (batch: RawEvent[]) =>
     }
     stages.counters.parsed(events.length, errors);
     await stages.enricher.enrich(events);
-    await stages.writer.write(events);
+    await stages.writer.write(events, options);
     stages.counters.stored(events.length, events.length > 0 ? Math.max(0, stages.now() - oldest) : 0);
   };
 }
