@@ -4,7 +4,6 @@
 -- (attached, so creating one never blocks searches or writes) and dropped by retention. There is no default
 -- partition: its rows would stop later days' partitions from being attached.
 create table soc_events (
-  id uuid not null,
   ts timestamptz not null,
   id uuid not null,
   received_at timestamptz not null,
@@ -30,15 +29,8 @@ create table soc_events (
   doc jsonb not null
 ) partition by range (ts);
 
--- Every search has a time range; the (field, ts) pairs serve the fields analysts filter on most. Each index
--- costs write throughput (measured in bench/soc-ingest.bench.ts), so fields outside this list are searched
--- by scanning the day partitions of the range.
-create index soc_events_ts on soc_events (ts);
-create index soc_events_host_ts on soc_events (host_name, ts);
-create index soc_events_source_ip on soc_events (source_ip);
-create index soc_events_destination_ip on soc_events (destination_ip);
-create index soc_events_user_ts on soc_events (user_name, ts);
-create index soc_events_dataset_ts on soc_events (dataset, ts);
+-- The search indexes are in 202612070141_soc_events_indexes.sql (each with the query it serves and its cost
+-- at ingest). This one serves retention's per-source deletes and per-source searches.
 create index soc_events_source_ts on soc_events (source_id, ts);
 
 -- Volume rollup (size and volume report, SOC-16): events and bytes written per UTC day, source, unit and
