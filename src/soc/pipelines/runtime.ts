@@ -1,0 +1,73 @@
+/**
+ * @module soc/pipelines/runtime
+ * The pipelines of one node in memory: the shipped ones compiled once, the operators' swapped in on each
+ * reload, and `process()` over whichever set is current. No database here: the service feeds it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { Reader } from 'maxmind';
+import type { NormalisedEvent, RawEvent } from '../contracts.ts';
+import { type GeoLookup, type LoadedPipeline, loadPipeline } from './engine/index.ts';
+import { type Outcome, runEvent } from './normalise.ts';
+import { PipelineSet } from './pipeline-set.ts';
+import { shippedSources } from './shipped.ts';
+
+/** Marks events a `drop` processor discarded (the event contract has no "no event"). */
+const droppedEvents = new WeakSet<NormalisedEvent>();
+
+/** True when a `drop` processor discarded the event: the processor should not store it. */
+export function isDropped(event: NormalisedEvent): boolean {
+  return droppedEvents.has(event);
+}
+
+/** Opens a MaxMind/DB-IP database when the file exists; null otherwise (GeoIP processors do nothing). */
+export function openGeoip(path: string): GeoLookup | null {
+  if (!path || !existsSync(path)) return null;
+  const reader = new Reader<Record<string, unknown>>(readFileSync(path));
+  return (ip) => reader.get(ip);
+}
+
+/** The pipelines in force on this node. */
+export class PipelineRuntime {
+  private current: PipelineSet;
+  private readonly shipped: readonly LoadedPipeline[];
+
+  constructor(readonly geoip: GeoLookup | null) {
+    this.shipped = shippedSources().map((s) => {
+      const p = this.compile(s.source);
+      if (p.id !== s.id) throw new Error(`shipped pipeline ${s.id}.yaml declares id ${p.id}`);
+      return p;
+    });
+    this.current = new PipelineSet(this.shipped, []);
+  }
+
+  /** Compiles a source against this runtime (its GeoIP, its pipelines for `pipeline` processors). */
+  compile(source: string): LoadedPipeline {
+    return loadPipeline(source, { geoip: this.geoip, pipeline: (id) => this.current.get(id) });
+  }
+
+  /** Puts the operators' pipelines in force (replacing the previous ones). */
+  setOperatorPipelines(pipelines: readonly LoadedPipeline[]): void {
+    this.current = new PipelineSet(this.shipped, pipelines);
+  }
+
+  get set(): PipelineSet {
+    return this.current;
+  }
+
+  /** Ids of the shipped pipelines. */
+  shippedIds(): Set<string> {
+    return new Set(this.shipped.map((p) => p.id));
+  }
+
+  /** One event through the pipelines, with which pipeline ran and whether it failed. */
+  run(raw: RawEvent, set: PipelineSet = this.current): Outcome {
+    const outcome = runEvent(set, raw);
+    if (outcome.dropped) droppedEvents.add(outcome.event);
+    return outcome;
+  }
+
+  /** One event through the pipelines; never throws. */
+  process(raw: RawEvent): NormalisedEvent {
+    return this.run(raw).event;
+  }
+}
