@@ -26,17 +26,25 @@ export function openGeoip(path: string): GeoLookup | null {
   return (ip) => reader.get(ip);
 }
 
+/** Runs a raw event and tells which pipeline ran, whether it was dropped, why it failed. */
+export interface RawEventRunner {
+  run(raw: RawEvent): Outcome;
+}
+
 /** The pipelines in force on this node. */
-export class PipelineRuntime {
+export class PipelineRuntime implements RawEventRunner {
   private current: PipelineSet;
+  private operators: readonly LoadedPipeline[] = [];
   private readonly shipped: readonly LoadedPipeline[];
+  private readonly shippedWithSource: readonly { pipeline: LoadedPipeline; source: string }[];
 
   constructor(readonly geoip: GeoLookup | null) {
-    this.shipped = shippedSources().map((s) => {
+    this.shippedWithSource = shippedSources().map((s) => {
       const p = this.compile(s.source);
       if (p.id !== s.id) throw new Error(`shipped pipeline ${s.id}.yaml declares id ${p.id}`);
-      return p;
+      return { pipeline: p, source: s.source };
     });
+    this.shipped = this.shippedWithSource.map((s) => s.pipeline);
     this.current = new PipelineSet(this.shipped, []);
   }
 
@@ -47,11 +55,22 @@ export class PipelineRuntime {
 
   /** Puts the operators' pipelines in force (replacing the previous ones). */
   setOperatorPipelines(pipelines: readonly LoadedPipeline[]): void {
+    this.operators = pipelines;
     this.current = new PipelineSet(this.shipped, pipelines);
+  }
+
+  /** The set in force with one more pipeline put in front (the simulator's candidate), without changing it. */
+  withCandidate(candidate: LoadedPipeline): PipelineSet {
+    return new PipelineSet(this.shipped, [...this.operators.filter((p) => p.id !== candidate.id), candidate]);
   }
 
   get set(): PipelineSet {
     return this.current;
+  }
+
+  /** The shipped pipelines with their YAML. */
+  shippedSourcesList(): readonly { pipeline: LoadedPipeline; source: string }[] {
+    return this.shippedWithSource;
   }
 
   /** Ids of the shipped pipelines. */
