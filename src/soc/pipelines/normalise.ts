@@ -139,8 +139,15 @@ function failedEvent(raw: RawEvent, message: string): NormalisedEvent {
   return finish(doc, raw, true);
 }
 
+/** A time JavaScript dates can hold. */
+function validTime(ms: unknown): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+}
+
 /** Runs one event through the set; never throws. */
-export function runEvent(set: PipelineSet, raw: RawEvent): Outcome {
+export function runEvent(set: PipelineSet, given: RawEvent): Outcome {
+  // An input's clock cannot be wrong in a way that loses the event: a time no date can hold becomes now.
+  const raw = validTime(given?.receivedAt) ? given : { ...given, receivedAt: Date.now() };
   let pipeline: LoadedPipeline | undefined;
   try {
     const doc = initialDoc(raw);
@@ -161,7 +168,7 @@ export function runEvent(set: PipelineSet, raw: RawEvent): Outcome {
       };
     } catch {
       // A raw event that cannot even be copied (a cycle, a getter that throws): keep what can be said of it.
-      const at = Number.isFinite(raw?.receivedAt) ? raw.receivedAt : Date.now();
+      const at = raw.receivedAt;
       const doc: EcsDoc = {
         '@timestamp': new Date(at).toISOString(),
         message: typeof raw?.text === 'string' ? raw.text : '',

@@ -16,8 +16,20 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * Names that would reach an object's prototype. Field names come from the data too (kv keys, dotted JSON
+ * keys), so a log line must never be able to write `__proto__.x` into Object.prototype.
+ */
+const UNSAFE = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** True when a dotted path names a prototype slot anywhere. */
+export function isUnsafePath(path: string): boolean {
+  return path.split('.').some((p) => UNSAFE.has(p));
+}
+
 /** A reader of one dotted path. */
 export function compileGetter(path: string): Getter {
+  if (isUnsafePath(path)) return () => undefined;
   const parts = path.split('.');
   if (parts.length === 1) return (doc) => doc[path];
   const [a, b, c] = parts as [string, string, string];
@@ -53,6 +65,7 @@ export function compileGetter(path: string): Getter {
 
 /** A writer of one dotted path, creating objects on the way (a non-object in the way is replaced). */
 export function compileSetter(path: string): Setter {
+  if (isUnsafePath(path)) return () => {};
   const parts = path.split('.');
   if (parts.length === 1) {
     return (doc, value) => {
@@ -79,6 +92,7 @@ export function compileSetter(path: string): Setter {
 
 /** A remover of one dotted path; true when something was removed. Empty parents are left in place. */
 export function compileDeleter(path: string): Deleter {
+  if (isUnsafePath(path)) return () => false;
   const parts = path.split('.');
   const last = parts[parts.length - 1] as string;
   const head = parts.slice(0, -1);
@@ -105,7 +119,10 @@ export function cloneJson<T>(value: T): T {
     return out as T;
   }
   const out: Obj = {};
-  for (const key in value as Obj) out[key] = cloneJson((value as Obj)[key]);
+  for (const key in value as Obj) {
+    if (key === '__proto__') continue;
+    out[key] = cloneJson((value as Obj)[key]);
+  }
   return out as T;
 }
 
@@ -126,6 +143,7 @@ export function mergeInto(doc: EcsDoc, path: string, value: Record<string, unkno
 
 function mergeObject(target: Obj, value: Obj): void {
   for (const key in value) {
+    if (UNSAFE.has(key)) continue;
     const v = value[key];
     const cur = target[key];
     if (isObj(v) && isObj(cur)) mergeObject(cur, v);

@@ -277,7 +277,7 @@ const moveFields: ProcessorCompiler = (r) => {
     if (!isPlainObject(source)) return;
     const moved: Record<string, unknown> = {};
     for (const key of Object.keys(source)) {
-      if (exclude.has(key) || (!getFrom && key === toHead)) continue;
+      if (exclude.has(key) || (!getFrom && key === toHead) || key === '__proto__') continue;
       moved[key] = source[key];
       delete source[key];
     }

@@ -267,7 +267,7 @@ const kv: ProcessorCompiler = (r) => {
       found++;
       const name = prefix + key;
       if (target) {
-        into[name] = value;
+        if (name !== '__proto__') into[name] = value;
         return;
       }
       let s = setters.get(name);
@@ -305,7 +305,7 @@ const json: ProcessorCompiler = (r) => {
     if (put) put(doc, parsed);
     else {
       if (!isPlainObject(parsed)) throw new StepFailure(`field "${src.field}" is not a JSON object`);
-      for (const key in parsed) doc[key] = parsed[key];
+      for (const key in parsed) if (key !== '__proto__') doc[key] = parsed[key];
     }
   };
 };

@@ -39,7 +39,7 @@ export function parseSource(text: string): { root: Node | null; source: Source }
   const source = new Source(lines);
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0] ?? { line: 1, col: 1 };
+    const pos = lines.linePos(first.pos[0]);
     throw new PipelineSourceError(first.message.split('\n')[0] ?? 'YAML syntax error', pos.line, pos.col);
   }
   return { root: (doc.contents as Node | null) ?? null, source };
