@@ -97,13 +97,28 @@ function endpoint(doc: EcsDoc, key: 'source' | 'destination'): void {
   }
 }
 
+const CANONICAL = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+// Events of one batch share their receive time: its text is made once.
+let lastReceived = Number.NaN;
+let lastReceivedIso = '';
+function receivedIso(ms: number): string {
+  if (ms !== lastReceived) {
+    lastReceivedIso = new Date(ms).toISOString();
+    lastReceived = ms;
+  }
+  return lastReceivedIso;
+}
+
 /** Finishes a document in place and builds the event. */
 function finish(doc: EcsDoc, raw: RawEvent, failed: boolean): NormalisedEvent {
   let ts = timestampOf(doc, raw.receivedAt);
   if (!Number.isFinite(ts) || Math.abs(ts) > 8.64e15) ts = raw.receivedAt;
-  doc['@timestamp'] = new Date(ts).toISOString();
+  const stamp = doc['@timestamp'];
+  // Already in the form toISOString writes (a date processor's output): kept as it is.
+  if (typeof stamp !== 'string' || !CANONICAL.test(stamp)) doc['@timestamp'] = new Date(ts).toISOString();
   const event = obj(doc, 'event');
-  event.ingested = new Date(raw.receivedAt).toISOString();
+  event.ingested = receivedIso(raw.receivedAt);
   if (event.kind === undefined) event.kind = failed ? 'pipeline_error' : 'event';
   if (typeof event.category === 'string') event.category = [event.category];
   if (typeof event.type === 'string') event.type = [event.type];

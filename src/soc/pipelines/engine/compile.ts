@@ -13,7 +13,7 @@
  */
 
 import { YAMLMap } from 'yaml';
-import { compileCondition } from './condition.ts';
+import { type Condition, compileCondition } from './condition.ts';
 import { fieldProcessors } from './processors-fields.ts';
 import { parseProcessors } from './processors-parse.ts';
 import {
@@ -36,20 +36,47 @@ export const processorNames = Object.keys(processors).sort();
 /** A pipeline id: lower-case letters, digits, `.`, `_`, `-`. */
 export const PIPELINE_ID = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
-function compileSteps(node: Node | undefined, env: CompileEnv, what: string): Step[] {
+/**
+ * A compiled processor as the run loop sees it: its condition, its work, and what happens when it fails.
+ * Kept as plain records run by one loop (not closures wrapping closures): the hot path makes one call per
+ * processor that applies.
+ */
+interface Proc {
+  readonly cond: Condition | null;
+  readonly exec: Step;
+  /** `type` or `type [tag]`, put in front of a failure's message. */
+  readonly label: string;
+  readonly onFailure: readonly Proc[] | null;
+  readonly ignoreFailure: boolean;
+}
+
+function compileSteps(node: Node | undefined, env: CompileEnv, what: string): Proc[] {
   if (node === undefined) return [];
   if (!isSeq(node)) throw env.source.error(node, `${what} must be a list of processors`);
   return node.items.map((item) => compileProcessor(item as Node, env));
 }
 
-function runSteps(steps: Step[], doc: Record<string, unknown>, run: RunCtx): void {
-  for (let i = 0; i < steps.length; i++) {
-    (steps[i] as Step)(doc, run);
+function runSteps(procs: readonly Proc[], doc: Record<string, unknown>, run: RunCtx): void {
+  const raw = run.raw;
+  for (let i = 0; i < procs.length; i++) {
+    const p = procs[i] as Proc;
+    if (p.cond !== null && !p.cond(doc, raw)) continue;
+    try {
+      p.exec(doc, run);
+    } catch (err) {
+      if (p.onFailure !== null) {
+        run.lastError = `${p.label}: ${failureMessage(err)}`;
+        runSteps(p.onFailure, doc, run);
+      } else if (!p.ignoreFailure) {
+        // The processor's name goes with the message so an operator knows which step failed.
+        throw new StepFailure(`${p.label}: ${failureMessage(err)}`);
+      }
+    }
     if (run.dropped) return;
   }
 }
 
-function compileProcessor(node: Node, env: CompileEnv): Step {
+function compileProcessor(node: Node, env: CompileEnv): Proc {
   const outer = MapReader.of(node, env.source, 'processor');
   const keys = outer.keys();
   if (keys.length !== 1) {
@@ -69,43 +96,15 @@ function compileProcessor(node: Node, env: CompileEnv): Step {
     optionsNode === undefined || (optionsNode as { value?: unknown }).value === null
       ? MapReader.of(emptyMap(node), env.source, `processor ${type}`)
       : MapReader.of(optionsNode, env.source, `processor ${type}`);
-  const condition = r.has('if') ? compileCondition(r.node_('if'), env.source) : null;
+  const cond = r.has('if') ? compileCondition(r.node_('if'), env.source) : null;
   const onFailure = r.has('on_failure')
     ? compileSteps(r.node_('on_failure'), env, `${type}: on_failure`)
     : null;
   const ignoreFailure = r.bool('ignore_failure', false);
   const tag = r.str('tag');
-  const inner = compiler(r, env);
+  const exec = compiler(r, env);
   r.done();
-  const label = tag ? `${type} [${tag}]` : type;
-  let step: Step = inner;
-  if (onFailure || ignoreFailure) {
-    step = (doc, run) => {
-      try {
-        inner(doc, run);
-      } catch (err) {
-        if (!onFailure) return;
-        run.lastError = `${label}: ${failureMessage(err)}`;
-        runSteps(onFailure, doc, run);
-      }
-    };
-  } else {
-    step = (doc, run) => {
-      try {
-        inner(doc, run);
-      } catch (err) {
-        // The processor's name goes with the message so an operator knows which step failed.
-        throw new StepFailure(`${label}: ${failureMessage(err)}`);
-      }
-    };
-  }
-  if (condition) {
-    const guarded = step;
-    step = (doc, run) => {
-      if (condition(doc, run.raw)) guarded(doc, run);
-    };
-  }
-  return step;
+  return { cond, exec, label: tag ? `${type} [${tag}]` : type, onFailure, ignoreFailure };
 }
 
 /** A stand-in empty mapping for `drop:` written without options (positions still point at the processor). */

@@ -10,7 +10,7 @@
  * read the raw event as received (its input kind, input id, text and sender).
  */
 import type { EcsDoc, RawEvent } from '../../contracts.ts';
-import { compileGetter, type Getter } from './paths.ts';
+import { compileGetter } from './paths.ts';
 import { isSeq, MapReader, type Node, type Source } from './yaml-reader.ts';
 
 /** A compiled condition over the working document and the raw event. */
@@ -28,8 +28,8 @@ function reader(field: string): (doc: EcsDoc, raw: RawEvent) => unknown {
   if (rawField) return (_doc, raw) => rawField(raw);
   if (field.startsWith('$'))
     throw new Error(`unknown raw field "${field}" (use $kind, $input, $text or $peer)`);
-  const get: Getter = compileGetter(field);
-  return (doc) => get(doc);
+  // A getter ignores the second argument: no wrapper call on the hot path.
+  return compileGetter(field) as (doc: EcsDoc, raw: RawEvent) => unknown;
 }
 
 function asText(v: unknown, fold: boolean): string | undefined {
@@ -38,11 +38,17 @@ function asText(v: unknown, fold: boolean): string | undefined {
   return undefined;
 }
 
-/** True when `test` holds for the value or, for a list, for one of its items. */
-function some(v: unknown, test: (text: string) => boolean, fold: boolean): boolean {
+/** A test of one scalar's text. */
+type TextTest = (text: string) => boolean;
+
+/**
+ * True when `test` holds for the value or, for a list, for one of its items. The tests are built once at
+ * compile time: no closure is created per event on this path.
+ */
+function some(v: unknown, test: TextTest, fold: boolean): boolean {
   if (Array.isArray(v)) {
-    for (const item of v) {
-      const t = asText(item, fold);
+    for (let i = 0; i < v.length; i++) {
+      const t = asText(v[i], fold);
       if (t !== undefined && test(t)) return true;
     }
     return false;
@@ -64,8 +70,16 @@ export function compileCondition(node: Node | null | undefined, source: Source):
     }
     const parts = list.items.map((item) => compileCondition(item as Node, source));
     r.done();
-    if (key === 'all') return (doc, raw) => parts.every((c) => c(doc, raw));
-    return (doc, raw) => parts.some((c) => c(doc, raw));
+    if (key === 'all') {
+      return (doc, raw) => {
+        for (let i = 0; i < parts.length; i++) if (!(parts[i] as Condition)(doc, raw)) return false;
+        return true;
+      };
+    }
+    return (doc, raw) => {
+      for (let i = 0; i < parts.length; i++) if ((parts[i] as Condition)(doc, raw)) return true;
+      return false;
+    };
   }
   if (r.has('not')) {
     const inner = compileCondition(r.node_('not'), source);
@@ -100,13 +114,15 @@ export function compileCondition(node: Node | null | undefined, source: Source):
       const value = n?.toJSON() as unknown;
       const text = asText(value, fold);
       if (text === undefined) throw source.error(n, 'condition: "equals" takes a string, number or boolean');
-      cond = (doc, raw) => some(read(doc, raw), (t) => t === text, fold);
+      const test: TextTest = (t) => t === text;
+      cond = (doc, raw) => some(read(doc, raw), test, fold);
       break;
     }
     case 'in': {
       const values = r.strList('in', true).map((v) => (fold ? v.toLowerCase() : v));
       const set = new Set(values);
-      cond = (doc, raw) => some(read(doc, raw), (t) => set.has(t), fold);
+      const test: TextTest = (t) => set.has(t);
+      cond = (doc, raw) => some(read(doc, raw), test, fold);
       break;
     }
     case 'regex': {
@@ -117,23 +133,27 @@ export function compileCondition(node: Node | null | undefined, source: Source):
       } catch (err) {
         throw r.error('regex', `condition: invalid regex: ${(err as Error).message}`);
       }
-      cond = (doc, raw) => some(read(doc, raw), (t) => re.test(t), false);
+      const test: TextTest = (t) => re.test(t);
+      cond = (doc, raw) => some(read(doc, raw), test, false);
       break;
     }
     case 'contains': {
       const needle = r.str('contains', true);
       const n = fold ? needle.toLowerCase() : needle;
-      cond = (doc, raw) => some(read(doc, raw), (t) => t.includes(n), fold);
+      const test: TextTest = (t) => t.includes(n);
+      cond = (doc, raw) => some(read(doc, raw), test, fold);
       break;
     }
     case 'starts_with': {
       const prefix = r.str('starts_with', true);
-      cond = (doc, raw) => some(read(doc, raw), (t) => t.startsWith(prefix), false);
+      const test: TextTest = (t) => t.startsWith(prefix);
+      cond = (doc, raw) => some(read(doc, raw), test, false);
       break;
     }
     case 'ends_with': {
       const suffix = r.str('ends_with', true);
-      cond = (doc, raw) => some(read(doc, raw), (t) => t.endsWith(suffix), false);
+      const test: TextTest = (t) => t.endsWith(suffix);
+      cond = (doc, raw) => some(read(doc, raw), test, false);
       break;
     }
   }

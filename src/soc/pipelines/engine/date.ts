@@ -284,18 +284,30 @@ export function compilePattern(pattern: string, zone: ZoneOffset): DateParser {
     if (pm !== null) hour = (hour % 12) + (pm ? 12 : 0);
     if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60)
       return Number.NaN;
-    const toUtc = (y: number) => {
-      const local = Date.UTC(y, month - 1, day, hour, minute, second, ms);
-      return local - (Number.isNaN(offset) ? zone(local) : offset);
-    };
-    if (hasYear) return toUtc(year);
+    if (hasYear) return toUtc(year, month, day, hour, minute, second, ms, offset, zone);
     // No year (syslog): the year the event was received, unless that puts it more than a day in the
     // future: then it was written last year (a December line read in January).
     const receivedLocal = receivedAt + zone(receivedAt);
     const y = new Date(receivedLocal).getUTCFullYear();
-    const t = toUtc(y);
-    return t > receivedAt + 86_400_000 ? toUtc(y - 1) : t;
+    const t = toUtc(y, month, day, hour, minute, second, ms, offset, zone);
+    return t > receivedAt + 86_400_000 ? toUtc(y - 1, month, day, hour, minute, second, ms, offset, zone) : t;
   };
+}
+
+/** Epoch ms of a local time, at its own offset or else in the zone. */
+function toUtc(
+  y: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+  offset: number,
+  zone: ZoneOffset,
+): number {
+  const local = Date.UTC(y, month - 1, day, hour, minute, second, ms);
+  return local - (Number.isNaN(offset) ? zone(local) : offset);
 }
 
 function escapeRe(text: string): string {

@@ -45,7 +45,8 @@ export const grokLibrary: Readonly<Record<string, string>> = {
   MAC: '(?:(?:[A-Fa-f0-9]{2}[:-]){5}[A-Fa-f0-9]{2}|(?:[A-Fa-f0-9]{4}\\.){2}[A-Fa-f0-9]{4})',
   IPV4: `(?<![0-9])${IPV4_OCTET}(?:\\.${IPV4_OCTET}){3}(?![0-9])`,
   IPV6: `(?:${IPV6})(?:%[0-9A-Za-z]+)?`,
-  IP: '(?:%{IPV6}|%{IPV4})',
+  // IPv4 first: it fails at once on an IPv6 address, while the IPv6 alternatives cost more to rule out.
+  IP: '(?:%{IPV4}|%{IPV6})',
   HOSTNAME: '\\b(?:[0-9A-Za-z][0-9A-Za-z_-]{0,62})(?:\\.(?:[0-9A-Za-z][0-9A-Za-z_-]{0,62}))*(?:\\.|\\b)',
   IPORHOST: '(?:%{IP}|%{HOSTNAME})',
   HOSTPORT: '%{IPORHOST}:%{POSINT}',

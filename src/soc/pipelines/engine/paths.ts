@@ -131,25 +131,35 @@ export function isPlainObject(v: unknown): v is Obj {
   return isObj(v);
 }
 
-/** Writes every leaf of `value` under `path` (objects are merged, anything else replaces). */
-export function mergeInto(doc: EcsDoc, path: string, value: Record<string, unknown>): void {
-  let target = compileGetter(path)(doc);
-  if (!isObj(target)) {
-    target = {};
-    compileSetter(path)(doc, target);
-  }
-  mergeObject(target as Obj, value);
+/** Writes a constant mapping's leaves into a document; objects on the way are merged, not replaced. */
+export type Merge = (doc: EcsDoc) => void;
+
+/**
+ * Compiles the merge of a constant `value` under `path` into one setter per leaf (arrays are leaves and are
+ * copied per event, since a later `append` may grow them).
+ */
+export function compileMerge(path: string, value: Obj): Merge {
+  const leaves: { set: Setter; value: unknown; copy: boolean }[] = [];
+  const walk = (prefix: string, v: Obj) => {
+    for (const key of Object.keys(v)) {
+      if (UNSAFE.has(key)) continue;
+      const item = v[key];
+      const at = `${prefix}.${key}`;
+      if (isObj(item) && Object.keys(item).length > 0) walk(at, item);
+      else
+        leaves.push({ set: compileSetter(at), value: item, copy: item !== null && typeof item === 'object' });
+    }
+  };
+  walk(path, value);
+  return (doc) => {
+    for (let i = 0; i < leaves.length; i++) {
+      const leaf = leaves[i] as (typeof leaves)[number];
+      leaf.set(doc, leaf.copy ? cloneJson(leaf.value) : leaf.value);
+    }
+  };
 }
 
-function mergeObject(target: Obj, value: Obj): void {
-  for (const key in value) {
-    if (UNSAFE.has(key)) continue;
-    const v = value[key];
-    const cur = target[key];
-    if (isObj(v) && isObj(cur)) mergeObject(cur, v);
-    else target[key] = cloneJson(v);
-  }
-}
+const dotSetters = new Map<string, Setter>();
 
 /** Turns `{ "id.orig_h": x }` into `{ id: { orig_h: x } }` (one level: the keys of `obj`), in place. */
 export function expandDots(obj: Obj): void {
@@ -157,6 +167,12 @@ export function expandDots(obj: Obj): void {
     if (!key.includes('.')) continue;
     const v = obj[key];
     delete obj[key];
-    compileSetter(key)(obj, v);
+    let set = dotSetters.get(key);
+    if (!set) {
+      set = compileSetter(key);
+      // Keys come from the data: keep the cache bounded.
+      if (dotSetters.size < 10_000) dotSetters.set(key, set);
+    }
+    set(obj, v);
   }
 }

@@ -9,10 +9,11 @@ import {
   cloneJson,
   compileDeleter,
   compileGetter,
+  compileMerge,
   compileSetter,
   expandDots,
   isPlainObject,
-  mergeInto,
+  type Merge,
 } from './paths.ts';
 import { compileValue } from './template.ts';
 import { type CompileEnv, type ProcessorCompiler, type RunCtx, type Step, StepFailure } from './types.ts';
@@ -64,11 +65,14 @@ const set: ProcessorCompiler = (r) => {
     const constant = r.json('value');
     if (!isPlainObject(constant)) throw r.error('merge', 'set: "merge" needs a mapping as "value"');
     // Categorisation blocks (`event: {category: […], type: […]}`) merge into what the event already has.
-    return (doc) => mergeInto(doc, field, constant);
+    return compileMerge(field, constant);
   }
+  // Copying a field that is not there does nothing (no empty objects on the way).
+  const skipMissing = copyFrom !== undefined;
   return (doc, run) => {
     if (!override && get(doc) !== undefined) return;
     const v = value(doc, run);
+    if (skipMissing && (v === undefined || v === null)) return;
     if (ignoreEmpty && isEmpty(v)) return;
     put(doc, v);
   };
@@ -231,6 +235,13 @@ const translate: ProcessorCompiler = (r) => {
   }
   const get = compileGetter(field);
   const put = compileSetter(target);
+  // With `merge`, each mapping in the dictionary is compiled once into the setters of its leaves.
+  const merges = new Map<unknown, Merge>();
+  if (merge) {
+    for (const value of [...dictionary.values(), fallback]) {
+      if (isPlainObject(value)) merges.set(value, compileMerge(target, value));
+    }
+  }
   return (doc) => {
     const v = get(doc);
     let key =
@@ -239,7 +250,8 @@ const translate: ProcessorCompiler = (r) => {
     let out = key === undefined ? undefined : dictionary.get(key);
     if (out === undefined) out = fallback;
     if (out === undefined) return;
-    if (merge && isPlainObject(out)) mergeInto(doc, target, out);
+    const m = merges.get(out);
+    if (m) m(doc);
     else put(doc, cloneJson(out));
   };
 };

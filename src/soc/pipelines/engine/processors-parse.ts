@@ -154,7 +154,7 @@ export function splitKv(
   fieldSplit: string,
   valueSplit: string,
   stripQuotes: boolean,
-  out: (key: string, value: string) => void,
+  out: string[],
 ): void {
   const ws = fieldSplit === ' ';
   const n = text.length;
@@ -185,7 +185,7 @@ export function splitKv(
       value = text.slice(j, end);
       j = end;
     }
-    if (key !== '') out(key, value);
+    if (key !== '') out.push(key, value);
     i = j;
   }
 }
@@ -201,7 +201,7 @@ export function splitGreedyKv(
   _fieldSplit: string,
   _valueSplit: string,
   _stripQuotes: boolean,
-  out: (key: string, value: string) => void,
+  out: string[],
 ): void {
   const keys: { key: string; start: number; valueStart: number }[] = [];
   GREEDY_KEY.lastIndex = 0;
@@ -214,7 +214,7 @@ export function splitGreedyKv(
     const k = keys[i] as (typeof keys)[number];
     const end = i + 1 < keys.length ? (keys[i + 1] as (typeof keys)[number]).start : text.length;
     const value = text.slice(k.valueStart, end).trimEnd();
-    out(k.key, value.includes('\\') ? unescapeCef(value) : value);
+    out.push(k.key, value.includes('\\') ? unescapeCef(value) : value);
   }
 }
 
@@ -228,6 +228,14 @@ function nextSpace(text: string, from: number): number {
     if (c === 32 || c === 9) return i;
   }
   return -1;
+}
+
+/** Writes a key that is not a field path as it is, at the top level. */
+function flatSetter(name: string): Setter {
+  if (name === '__proto__') return () => {};
+  return (d, v) => {
+    d[name] = v;
+  };
 }
 
 const kv: ProcessorCompiler = (r) => {
@@ -259,29 +267,28 @@ const kv: ProcessorCompiler = (r) => {
         setTarget(doc, into);
       }
     }
+    const pairs: string[] = [];
+    (greedy ? splitGreedyKv : splitKv)(text, fieldSplit, valueSplit, stripQuotes, pairs);
     let found = 0;
-    const split = greedy ? splitGreedyKv : splitKv;
-    split(text, fieldSplit, valueSplit, stripQuotes, (key, value) => {
-      if (includeSet && !includeSet.has(key)) return;
-      if (exclude.has(key)) return;
+    for (let p = 0; p < pairs.length; p += 2) {
+      const key = pairs[p] as string;
+      const value = pairs[p + 1] as string;
+      if (includeSet && !includeSet.has(key)) continue;
+      if (exclude.has(key)) continue;
       found++;
       const name = prefix + key;
       if (target) {
         if (name !== '__proto__') into[name] = value;
-        return;
+        continue;
       }
       let s = setters.get(name);
       if (!s) {
         // Keys come from the data: only names that are field paths become paths.
-        s = FIELD.test(name)
-          ? compileSetter(name)
-          : (d, v) => {
-              d[name] = v;
-            };
+        s = FIELD.test(name) ? compileSetter(name) : flatSetter(name);
         if (setters.size < 1000) setters.set(name, s);
       }
       s(doc, value);
-    });
+    }
     if (found === 0) throw new StepFailure(`no key=value pairs in field "${src.field}"`);
   };
 };
