@@ -252,7 +252,13 @@ describe('writing pipelines', () => {
 
 describe('POST /api/soc/pipelines/simulate', () => {
   it('runs a source on samples and reports output docs and errors per sample', async () => {
-    const res = await call(reader, 'POST', '/api/soc/pipelines/simulate', {
+    const draft = {
+      source: 'id: draft\nname: Draft\nprocessors:\n  - set: { field: a, value: 1 }\n',
+      samples: [{ text: 'x' }],
+    };
+    // A reader simulates the pipelines in force, not sources of its own.
+    expect((await call(reader, 'POST', '/api/soc/pipelines/simulate', draft)).statusCode).toBe(403);
+    const res = await call(admin, 'POST', '/api/soc/pipelines/simulate', {
       source:
         'id: draft\nname: Draft\nprocessors:\n  - grok: { patterns: ["^%{WORD:event.action} by %{USERNAME:user.name}$"] }\n',
       samples: [{ text: 'login by an' }, { text: 'nothing to see' }],
@@ -284,7 +290,7 @@ describe('POST /api/soc/pipelines/simulate', () => {
       (await call(reader, 'POST', '/api/soc/pipelines/simulate', { id: 'nope', samples: [{ text: 'x' }] }))
         .statusCode,
     ).toBe(404);
-    const bad = await call(reader, 'POST', '/api/soc/pipelines/simulate', {
+    const bad = await call(admin, 'POST', '/api/soc/pipelines/simulate', {
       source: 'id: x\n',
       samples: [{ text: 'x' }],
     });

@@ -282,10 +282,13 @@ export function createPipelineAdmin(platform: Platform, bus: Bus, runtime: Pipel
       await changed(id);
     },
 
-    simulate(_ctx, body) {
+    simulate(ctx, body) {
       let set = runtime.set;
       let forced: string | undefined;
       if (body.source !== undefined) {
+        // A source brings its own regular expressions, run on this node's event loop: only those who may
+        // write pipelines may try one; readers simulate the pipelines in force.
+        if (!ctx.actor.permissions.has('soc.config.write')) throw new AppError('IAM_FORBIDDEN');
         const candidate = compileOrThrow(runtime, body.source);
         set = runtime.withCandidate(candidate);
         forced = candidate.id;
