@@ -4,8 +4,15 @@
  */
 import { ingestErrors } from './ingest/errors.ts';
 import { inputErrors } from './inputs/errors.ts';
+import { pipelineErrors } from './pipelines/errors.ts';
 import { searchErrors } from './search/errors.ts';
 import { sourcesErrors } from './sources/errors.ts';
 
 /** The SOC module's error codes, merged into the catalogue by src/errors.ts. */
-export const socErrors = { ...ingestErrors, ...inputErrors, ...searchErrors, ...sourcesErrors } as const;
+export const socErrors = {
+  ...ingestErrors,
+  ...inputErrors,
+  ...pipelineErrors,
+  ...searchErrors,
+  ...sourcesErrors,
+} as const;

@@ -10,7 +10,7 @@ import { createSiemHealth, type SiemHealth } from './health/index.ts';
 import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { createInputs, type Inputs } from './inputs/index.ts';
-import { createPipelines, type PipelineService } from './pipelines/index.ts';
+import { createPipelines, isDropped, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
 import { createSearch, type Search } from './search/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
@@ -42,13 +42,14 @@ export function createSoc(deps: SocDeps): Soc {
   const counters = new SiemTotals();
   const pipelines = createPipelines(deps);
   const sources = createSources(deps);
-  const store = createEventStore(deps);
+  const store = createEventStore(deps, { retention: () => sources.retention() });
   const processor = createProcessor({
     pipelines,
     enricher: sources,
     writer: store,
     counters,
     now: () => Date.now(),
+    isDropped,
   });
   const ingestion = createIngestion(deps, processor);
   const health = createSiemHealth({

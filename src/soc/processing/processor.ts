@@ -38,6 +38,8 @@ export interface ProcessorStages {
   writer: OptionsWriter;
   counters: SiemCounters;
   now: () => number;
+  /** True for an event a pipeline's `drop` processor discarded on purpose: not stored, counted per input. */
+  isDropped?: (event: NormalisedEvent) => boolean;
 }
 
 /** Builds the batch processor over the stages. */
@@ -55,8 +57,31 @@ export function createProcessor(stages: ProcessorStages): BatchProcessor {
       events[i] = event;
     }
     stages.counters.parsed(events.length, errors);
-    await stages.enricher.enrich(events);
-    await stages.writer.write(events, options);
-    stages.counters.stored(events.length, events.length > 0 ? Math.max(0, stages.now() - oldest) : 0);
+    const kept = stages.isDropped ? keepUndropped(events, options, stages) : { events, options };
+    await stages.enricher.enrich(kept.events);
+    await stages.writer.write(kept.events, kept.options);
+    stages.counters.stored(kept.events.length, events.length > 0 ? Math.max(0, stages.now() - oldest) : 0);
   };
+}
+
+/** The events a pipeline did not drop, with their ids still matched by position; drops counted per input. */
+function keepUndropped(
+  events: NormalisedEvent[],
+  options: BatchOptions | undefined,
+  stages: ProcessorStages,
+): { events: NormalisedEvent[]; options: BatchOptions | undefined } {
+  const isDropped = stages.isDropped as (event: NormalisedEvent) => boolean;
+  if (!events.some(isDropped)) return { events, options };
+  const keptEvents: NormalisedEvent[] = [];
+  const keptIds: string[] = [];
+  events.forEach((event, i) => {
+    if (isDropped(event)) {
+      stages.counters.dropped(event.input, 1, 'pipeline_drop');
+      return;
+    }
+    keptEvents.push(event);
+    const id = options?.ids?.[i];
+    if (id !== undefined) keptIds.push(id);
+  });
+  return { events: keptEvents, options: options?.ids ? { ...options, ids: keptIds } : options };
 }
