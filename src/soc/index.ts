@@ -6,6 +6,7 @@
 import type { App } from '../core/http/types.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
+import { createFileImports, type FileImports } from './ingest/files/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
@@ -21,6 +22,7 @@ export interface Soc {
   readonly sources: SourceService;
   readonly store: EventStore;
   readonly ingestion: Ingestion;
+  readonly fileImports: FileImports;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -42,14 +44,16 @@ export function createSoc(deps: SocDeps): Soc {
     now: () => Date.now(),
   });
   const ingestion = createIngestion(deps, processor);
+  const fileImports = createFileImports({ ...deps, sink: ingestion.sink, counters });
   // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
-  const parts: SocPart[] = [pipelines, sources, store, ingestion];
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, fileImports];
   return {
     counters,
     pipelines,
     sources,
     store,
     ingestion,
+    fileImports,
     async register(app) {
       await app.register(
         async (api: App) => {
