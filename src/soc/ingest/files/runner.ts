@@ -183,10 +183,12 @@ export class ImportRunner {
       );
       for await (const batch of reader) {
         for (const event of batch) pending.push(event);
-        while (pending.length >= chunk) {
-          await send(pending.slice(0, chunk));
-          pending = pending.slice(chunk);
+        let from = 0;
+        while (pending.length - from >= chunk && !abort.signal.aborted) {
+          await send(pending.slice(from, from + chunk));
+          from += chunk;
         }
+        pending = from ? pending.slice(from) : pending;
         if (abort.signal.aborted) break;
       }
       if (!abort.signal.aborted && pending.length) await send(pending);
