@@ -1,4 +1,6 @@
 import { readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
@@ -225,5 +227,66 @@ describe('import jobs: audit, permission and unit scope', () => {
     });
     expect(ended.statusCode).toBe(409);
     expect(ended.json()).toMatchObject({ code: 'SOC_IMPORT_FINISHED' });
+  });
+});
+
+describe('POST /api/soc/imports over a real connection', () => {
+  /** Sends `chunks` chunked (no declared length), slowly enough for the server to answer mid-body. */
+  function post(query: string, chunks: Buffer[], headers: Record<string, string> = {}) {
+    return new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const address = t.app.server.address() as AddressInfo;
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: address.port,
+          method: 'POST',
+          path: `/api/soc/imports?${query}`,
+          headers: { ...analyst.headers, 'content-type': 'application/octet-stream', ...headers },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (c) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      // The server may close the connection before the whole body is sent: that is the point.
+      req.on('error', (err) =>
+        err.message.includes('EPIPE') || err.message.includes('ECONNRESET') ? undefined : reject(err),
+      );
+      const next = (i: number): void => {
+        if (i === chunks.length) req.end();
+        else if (!req.destroyed) req.write(chunks[i], () => setTimeout(() => next(i + 1), 5));
+      };
+      next(0);
+    });
+  }
+
+  beforeAll(async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 });
+  });
+
+  it('streams a chunked upload to disk and imports it', async () => {
+    const body = fixture('suricata-eve.ndjson');
+    const res = await post('name=eve.json', [body.subarray(0, 1000), body.subarray(1000)]);
+    expect(res.status, res.body).toBe(202);
+    const job = JSON.parse(res.body) as View;
+    await t.services.soc.fileImports.idle();
+    const done = (
+      await t.app.inject({ method: 'GET', url: `/api/soc/imports/${job.id}`, headers: analyst.headers })
+    ).json() as View;
+    expect(done).toMatchObject({ state: 'done', format: 'suricata-eve', eventsSubmitted: 5 });
+  });
+
+  it('answers 413 while the client is still sending an oversized body, and keeps no file', async () => {
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    const res = await post(
+      'name=big.log',
+      Array.from({ length: 12 }, () => chunk),
+    );
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body)).toMatchObject({ code: 'SOC_IMPORT_TOO_LARGE' });
+    expect(readdirSync(importDir())).toEqual([]);
   });
 });
