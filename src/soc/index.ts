@@ -8,6 +8,7 @@ import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
 import { createSiemHealth, type SiemHealth } from './health/index.ts';
 import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
+import { createFileImports, type FileImports } from './ingest/files/index.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { createInputs, type Inputs } from './inputs/index.ts';
 import { createPipelines, isDropped, type PipelineService } from './pipelines/index.ts';
@@ -30,6 +31,7 @@ export interface Soc {
   readonly health: SiemHealth;
   readonly inputs: Inputs;
   readonly search: Search;
+  readonly fileImports: FileImports;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -71,7 +73,18 @@ export function createSoc(deps: SocDeps): Soc {
   const search = createSearch(deps);
   // Order matters at close (reverse order): inputs first so nothing new arrives, then the queue drains into
   // the store.
-  const parts: SocPart[] = [pipelines, sources, store, ingestion, search, health, inputs, ingest];
+  const fileImports = createFileImports({ ...deps, sink: ingestion.sink, counters });
+  const parts: SocPart[] = [
+    pipelines,
+    sources,
+    store,
+    ingestion,
+    search,
+    health,
+    inputs,
+    ingest,
+    fileImports,
+  ];
   return {
     counters,
     pipelines,
@@ -82,6 +95,7 @@ export function createSoc(deps: SocDeps): Soc {
     health,
     inputs,
     search,
+    fileImports,
     async register(app) {
       await app.register(
         async (api: App) => {
