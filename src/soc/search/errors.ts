@@ -8,22 +8,22 @@ import { defineErrors } from '../../core/errors/define.ts';
 export const searchErrors = defineErrors({
   SOC_QUERY_SYNTAX: {
     status: 400,
-    vi: 'Câu truy vấn sai cú pháp tại vị trí {position}: {reasonVi}',
+    vi: 'Câu truy vấn sai cú pháp tại vị trí {position}: {reason}',
     en: 'Query syntax error at position {position}: {reason}',
   },
   SOC_QUERY_VALUE: {
     status: 400,
-    vi: 'Giá trị "{value}" không dùng được cho trường {field} (cần {expectedVi}), tại vị trí {position}.',
+    vi: 'Giá trị "{value}" không dùng được cho trường {field} (cần {expected}), tại vị trí {position}.',
     en: 'Value "{value}" cannot be used for field {field} (expected {expected}), at position {position}.',
   },
   SOC_QUERY_TOO_COMPLEX: {
     status: 400,
-    vi: 'Câu truy vấn quá phức tạp (tối đa {max} {whatVi}).',
+    vi: 'Câu truy vấn quá phức tạp (tối đa {max} {what}).',
     en: 'The query is too complex (at most {max} {what}).',
   },
   SOC_TIME_RANGE_INVALID: {
     status: 400,
-    vi: 'Khoảng thời gian không hợp lệ: {reasonVi}',
+    vi: 'Khoảng thời gian không hợp lệ: {reason}',
     en: 'Invalid time range: {reason}',
   },
   SOC_CURSOR_INVALID: {

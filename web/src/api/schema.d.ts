@@ -5594,6 +5594,285 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/soc/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các lượt nhập tệp: của mình và của các đơn vị trong phạm vi (mới nhất trước) */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    /** @description queued → running → done | failed | cancelled */
+                    state?: "queued" | "running" | "done" | "failed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bytesRead: number;
+                                compressed: boolean | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: {
+                                    id: string | null;
+                                    name: string;
+                                };
+                                encoding: string | null;
+                                errorCode: string | null;
+                                errorMessage: string | null;
+                                etaSeconds: number | null;
+                                eventsPerSecond: number | null;
+                                /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                                eventsSubmitted: number;
+                                fileName: string;
+                                finishedAt: string | null;
+                                format: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                                input: string;
+                                /** @description bytesRead / sizeBytes × 100 */
+                                percent: number;
+                                /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                                problemLines: number;
+                                requestedFormat: string;
+                                sizeBytes: number;
+                                startedAt: string | null;
+                                /** @description queued → running → done | failed | cancelled */
+                                state: "queued" | "running" | "done" | "failed" | "cancelled";
+                                unitId: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Tải lên tệp nhật ký để nhập phục vụ điều tra (thân yêu cầu là nội dung tệp, có thể nén gzip); xử lý nền */
+        post: {
+            parameters: {
+                query: {
+                    /** @description jsonl, suricata-eve, zeek-json, zeek-tsv, auth-log, nginx, apache, winlogbeat, get-winevent, lines; auto = detected from the first lines */
+                    format: "auto" | "jsonl" | "suricata-eve" | "zeek-json" | "zeek-tsv" | "auth-log" | "nginx" | "apache" | "winlogbeat" | "get-winevent" | "lines";
+                    /** @description Tệp nén gzip; không ghi = nhận biết theo byte đầu (1f 8b) */
+                    gzip?: boolean;
+                    /** @description Tên tệp gốc (để hiển thị, đoán loại Zeek) */
+                    name: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytesRead: number;
+                            compressed: boolean | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: {
+                                id: string | null;
+                                name: string;
+                            };
+                            encoding: string | null;
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            etaSeconds: number | null;
+                            eventsPerSecond: number | null;
+                            /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                            eventsSubmitted: number;
+                            fileName: string;
+                            finishedAt: string | null;
+                            format: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                            input: string;
+                            /** @description bytesRead / sizeBytes × 100 */
+                            percent: number;
+                            /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                            problemLines: number;
+                            requestedFormat: string;
+                            sizeBytes: number;
+                            startedAt: string | null;
+                            /** @description queued → running → done | failed | cancelled */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tiến độ một lượt nhập tệp: byte đã đọc, sự kiện, dòng lỗi, tốc độ, thời gian còn lại */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytesRead: number;
+                            compressed: boolean | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: {
+                                id: string | null;
+                                name: string;
+                            };
+                            encoding: string | null;
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            etaSeconds: number | null;
+                            eventsPerSecond: number | null;
+                            /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                            eventsSubmitted: number;
+                            fileName: string;
+                            finishedAt: string | null;
+                            format: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                            input: string;
+                            /** @description bytesRead / sizeBytes × 100 */
+                            percent: number;
+                            /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                            problemLines: number;
+                            requestedFormat: string;
+                            sizeBytes: number;
+                            startedAt: string | null;
+                            /** @description queued → running → done | failed | cancelled */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hủy lượt nhập tệp (sự kiện đã nạp vẫn giữ, thuộc đầu vào file:<id>) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytesRead: number;
+                            compressed: boolean | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: {
+                                id: string | null;
+                                name: string;
+                            };
+                            encoding: string | null;
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            etaSeconds: number | null;
+                            eventsPerSecond: number | null;
+                            /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                            eventsSubmitted: number;
+                            fileName: string;
+                            finishedAt: string | null;
+                            format: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                            input: string;
+                            /** @description bytesRead / sizeBytes × 100 */
+                            percent: number;
+                            /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                            problemLines: number;
+                            requestedFormat: string;
+                            sizeBytes: number;
+                            startedAt: string | null;
+                            /** @description queued → running → done | failed | cancelled */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/soc/ingest-tokens": {
         parameters: {
             query?: never;
