@@ -8,8 +8,8 @@ import { defineErrors } from '../../core/errors/define.ts';
 export const searchErrors = defineErrors({
   SOC_QUERY_SYNTAX: {
     status: 400,
-    vi: 'Câu truy vấn sai cú pháp tại vị trí {position}: {reason}',
-    en: 'Query syntax error at position {position}: {reason}',
+    vi: 'Không đọc được câu truy vấn tại vị trí {position}: {reason}',
+    en: 'The query cannot be read at position {position}: {reason}',
   },
   SOC_QUERY_VALUE: {
     status: 400,

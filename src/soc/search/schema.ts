@@ -12,6 +12,7 @@ export const FieldName = Type.String({
   minLength: 1,
   maxLength: 200,
   pattern: '^[A-Za-z0-9_@][A-Za-z0-9_@.\\-]*$',
+  examples: ['event.action'],
 });
 
 /** The query and its time range: `last` (15m, 24h, 7d) or `from`/`to` (ISO; a day means the whole day, Vietnam time). */

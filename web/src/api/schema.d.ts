@@ -7385,6 +7385,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @example event.action */
                         field?: string;
                         from?: string;
                         /** @description 15m, 24h, 7d… */
@@ -7455,6 +7456,7 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @example event.action */
                         field: string;
                         from?: string;
                         /** @description 15m, 24h, 7d… */
