@@ -16,6 +16,8 @@ import { sql } from '../../src/core/db/index.ts';
 import { hmacApplication, restService } from '../../src/lgsp/registry/testing.ts';
 import { buildProvince, type Province } from '../../src/org/testing.ts';
 import type { OrgUnit } from '../../src/org/types.ts';
+import { insertEvents } from '../../src/soc/search/testing.ts';
+import { sourceRowsOf } from '../../src/soc/sources/testing.ts';
 import { createTestApp, type LoggedIn, login, loginAs, type TestApp } from '../helpers/app.ts';
 import { type Operation, readOperations, sampleOf, stringSlots, urlOf, withValue } from './openapi.ts';
 import { Probe } from './probe.ts';
@@ -43,6 +45,20 @@ const MACHINE_CREDENTIAL: Record<string, { code: string; why: string }> = {
   'POST /api/soc/ingest/events': {
     code: 'SOC_INGEST_TOKEN_INVALID',
     why: 'log shippers authenticate with an ingest token (Bearer, ApiKey or Basic), not an account session',
+  },
+};
+
+/**
+ * Operations whose body is a file streamed to disk as it arrives, not a JSON document: any content type is
+ * the file's bytes (malformed JSON or XML is a file like any other), and the size limit is the route's own
+ * (soc.ingest.maxImportBytes, a gigabyte by default), so the JSON body walks do not apply. The oversized
+ * walk checks the route's own limit instead: a declared length over it is refused before a byte is read.
+ */
+const RAW_BODY: Record<string, { query: string; code: string; why: string }> = {
+  'POST /api/soc/imports': {
+    query: 'name=lon.log&format=lines',
+    code: 'SOC_IMPORT_TOO_LARGE',
+    why: 'forensic import: the request body is the log file itself (plain, gzip, UTF-16), streamed unread',
   },
 };
 
@@ -87,6 +103,8 @@ const REQUIRED_QUERY: Record<string, Record<string, string>> = {
   // The exchange figures and error summary cover a date range the caller names.
   'GET /api/lgsp/statistics': { from: '2026-11-01', to: '2026-11-23' },
   'GET /api/lgsp/errors': { from: '2026-11-01', to: '2026-11-23' },
+  // The SOC's field sidebar samples the events of a time range the caller names.
+  'GET /api/soc/search/fields': { last: '24h' },
 };
 
 /** Operations a business administrator may call besides the user's: org.write, accounts, audit.read. */
@@ -114,6 +132,40 @@ const BUSINESS_LEVEL = new Set([
   'GET /api/lgsp/exchanges/export',
   'GET /api/lgsp/statistics',
   'GET /api/lgsp/errors',
+  // soc.events.read: the event search (search, histogram, top values, field sidebar, one event, export),
+  // the caller's own saved searches, the shipped and operator pipelines (read and simulate, which changes
+  // nothing), and forensic file imports (upload, progress, cancel), all in the actor's scope.
+  'POST /api/soc/search',
+  'POST /api/soc/search/histogram',
+  'POST /api/soc/search/terms',
+  'GET /api/soc/search/fields',
+  'GET /api/soc/events/{id}',
+  'POST /api/soc/search/export',
+  'GET /api/soc/saved-searches',
+  'GET /api/soc/saved-searches/{id}',
+  'POST /api/soc/saved-searches',
+  'PUT /api/soc/saved-searches/{id}',
+  'DELETE /api/soc/saved-searches/{id}',
+  'GET /api/soc/pipelines',
+  'POST /api/soc/pipelines/simulate',
+  'POST /api/soc/imports',
+  'GET /api/soc/imports',
+  'GET /api/soc/imports/{id}',
+  'POST /api/soc/imports/{id}/cancel',
+  // soc.sources.read: the source inventory and its silence alerts, information systems, IP ranges, the
+  // inputs' state, the SIEM's health and the event store's report. Changing any of them (soc.sources.write,
+  // soc.config.write: sources, systems, ranges, inputs, ingest tokens, pipelines) stays with the technical
+  // administrator.
+  'GET /api/soc/sources',
+  'GET /api/soc/sources/alerts',
+  'GET /api/soc/sources/{id}',
+  'GET /api/soc/systems',
+  'GET /api/soc/systems/{id}',
+  'GET /api/soc/ip-ranges',
+  'GET /api/soc/ip-ranges/{id}',
+  'GET /api/soc/inputs',
+  'GET /api/soc/health',
+  'GET /api/soc/store/report',
   ...USER_LEVEL,
   'POST /api/org/units',
   'PATCH /api/org/units/{id}',
@@ -184,8 +236,26 @@ interface Ids {
   /** An LGSP application of the victim unit (with a key) and a service it provides. */
   application: string;
   service: string;
+  /** SOC rows of the victim unit: an information system, its IP range, a source, an event, an import; and
+   * a saved search of the business administrator (saved searches belong to their owner). */
+  socSystem: string;
+  socRange: string;
+  socSource: string;
+  socEvent: string;
+  socImport: string;
+  socSavedSearch: string;
 }
 let ids: Ids;
+
+/** SOC path prefixes and the row of `Ids` each names. */
+const SOC_PATHS: [string, keyof Ids][] = [
+  ['/api/soc/systems/', 'socSystem'],
+  ['/api/soc/ip-ranges/', 'socRange'],
+  ['/api/soc/sources/', 'socSource'],
+  ['/api/soc/events/', 'socEvent'],
+  ['/api/soc/imports/', 'socImport'],
+  ['/api/soc/saved-searches/', 'socSavedSearch'],
+];
 
 function pathValues(op: Operation, of: Ids): Record<string, string> {
   const values: Record<string, string> = {};
@@ -198,7 +268,10 @@ function pathValues(op: Operation, of: Ids): Record<string, string> {
     else if (op.path.startsWith('/api/lgsp/applications/')) values[name] = of.application;
     else if (op.path.startsWith('/api/lgsp/services/')) values[name] = of.service;
     else if (op.path.startsWith('/api/lgsp/availability/')) values[name] = of.service;
-    else values[name] = MISSING_ID;
+    else {
+      const soc = SOC_PATHS.find(([prefix]) => op.path.startsWith(prefix));
+      values[name] = soc ? of[soc[1]] : MISSING_ID;
+    }
   }
   return values;
 }
@@ -326,6 +399,31 @@ beforeAll(async () => {
   const registry = t.services.lgsp.registry.service;
   const lgspApp = await hmacApplication(registry, victimUnit);
   const lgspService = await restService(registry, lgspApp.app.id);
+  // Real SOC rows of the victim unit, and a saved search and an import of the business administrator, so
+  // the SOC reads answer 2xx and the hostile values reach real rows.
+  const socRows = await sourceRowsOf(t.services.soc.sources, victimUnit.id);
+  const [socEvent] = await insertEvents(t.platform.db, [
+    {
+      ts: new Date(),
+      unitId: victimUnit.id,
+      doc: { message: 'Kiểm thử an toàn', event: { action: 'logon' } },
+    },
+  ]);
+  REQUIRED_QUERY['GET /api/soc/events/{id}'] = { ts: socEvent!.ts };
+  const saved = await t.app.inject({
+    method: 'POST',
+    url: '/api/soc/saved-searches',
+    headers: business.headers,
+    payload: { name: 'Đăng nhập thất bại', query: 'event.action:logon', timeRange: { last: '24h' } },
+  });
+  expect(saved.statusCode, saved.body).toBe(201);
+  const upload = await t.app.inject({
+    method: 'POST',
+    url: '/api/soc/imports?name=auth.log&format=auth-log',
+    headers: { ...business.headers, 'content-type': 'text/plain' },
+    payload: 'Dec  7 08:00:01 web01 sshd[123]: Failed password for root from 203.0.113.9 port 22 ssh2\n',
+  });
+  expect(upload.statusCode, upload.body).toBe(202);
   ids = {
     account: victimId,
     unit: victimUnit.id,
@@ -334,6 +432,12 @@ beforeAll(async () => {
     token: MISSING_ID,
     application: lgspApp.app.id,
     service: lgspService.id,
+    socSystem: socRows.systemId,
+    socRange: socRows.rangeId,
+    socSource: socRows.sourceId,
+    socEvent: socEvent!.id,
+    socImport: upload.json().id,
+    socSavedSearch: saved.json().id,
   };
   fixture = fixtures();
   ops = await readOperations(t.app);
@@ -409,6 +513,7 @@ describe('authentication and permissions on every operation (SEC-08, SEC-13)', (
 
   it('lets an ordinary user call only the user-level operations; every other one answers 403 IAM_FORBIDDEN', async () => {
     await walkAs(user, USER_LEVEL, {
+      ...ids,
       account: user.accountId,
       unit: p.finance.id,
       code: p.finance.code,
@@ -711,7 +816,13 @@ describe('stored XSS (SEC-13)', () => {
 
 describe('malformed requests (SEC-12)', () => {
   const withBody = () =>
-    ops.filter((o) => o.changesState && !sessionless(o.key) && o.key !== 'POST /api/iam/auth/logout');
+    ops.filter(
+      (o) =>
+        o.changesState &&
+        !sessionless(o.key) &&
+        !(o.key in RAW_BODY) &&
+        o.key !== 'POST /api/iam/auth/logout',
+    );
 
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE on every operation that changes state', async () => {
     // The import route takes an 8 MiB file in base64 and has its own, larger limit.
@@ -736,6 +847,24 @@ describe('malformed requests (SEC-12)', () => {
       );
       expect(res.statusCode, op.key).toBe(413);
       expect(res.json().code).toBe('PAYLOAD_TOO_LARGE');
+    }
+    for (const op of ops.filter((o) => o.key in RAW_BODY)) {
+      const raw = RAW_BODY[op.key]!;
+      const res = await probe.send(
+        {
+          method: op.method,
+          url: `${urlOf(op, pathValues(op, ids))}?${raw.query}`,
+          headers: {
+            ...admin.headers,
+            'content-type': 'application/octet-stream',
+            'content-length': String(t.platform.config.soc.ingest.maxImportBytes + 1),
+          },
+          payload: 'x'.repeat(1024),
+        },
+        `${op.key} (declared oversized: ${raw.why})`,
+      );
+      expect(res.statusCode, op.key).toBe(413);
+      expect(res.json().code, op.key).toBe(raw.code);
     }
   });
 

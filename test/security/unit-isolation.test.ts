@@ -35,6 +35,7 @@ import {
 } from '../../src/lgsp/registry/testing.ts';
 import { buildProvince, type Province } from '../../src/org/testing.ts';
 import type { OrgUnit } from '../../src/org/types.ts';
+import { type SourceRows, sourceRowsOf } from '../../src/soc/sources/testing.ts';
 import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../helpers/app.ts';
 import { type Operation, readOperations, sampleOf, urlOf, uuidSlots, withValue } from './openapi.ts';
 import { Probe } from './probe.ts';
@@ -58,7 +59,28 @@ const NOT_UNIT_BOUND: Record<string, string> = {
     "a notification belongs to its recipient account, not to a unit; another account's answers NOT_FOUND (core/notifications tests)",
   '/api/lgsp/maintenance/{id}/cancel':
     'maintenance windows are platform-wide announcements of the LGSP operator, not rows of a unit',
+  '/api/soc/pipelines/{id}': 'SIEM pipelines are province-wide configuration of the SOC operators',
+  '/api/soc/inputs/{id}': 'SIEM inputs are the listeners of the platform, not rows of a unit',
+  '/api/soc/inputs/{id}/start': 'SIEM inputs are the listeners of the platform, not rows of a unit',
+  '/api/soc/inputs/{id}/stop': 'SIEM inputs are the listeners of the platform, not rows of a unit',
+  '/api/soc/saved-searches/{id}':
+    "a saved search belongs to its owner account; another's unshared one answers NOT_FOUND (src/soc/search/routes.test.ts)",
 };
+/**
+ * SOC rows that belong to a unit but are not yet built by this walk: their unit isolation is proven route by route
+ * in the part's own tests, named here. Walking them here too (rows per unit for each kind) is the next step.
+ */
+const UNIT_BOUND_WALKED_ELSEWHERE: Record<string, string> = {
+  '/api/soc/sources/{id}': 'src/soc/sources/routes.test.ts',
+  '/api/soc/systems/{id}': 'src/soc/sources/routes.test.ts',
+  '/api/soc/ip-ranges/{id}': 'src/soc/sources/routes.test.ts',
+  '/api/soc/events/{id}': 'src/soc/search/routes.test.ts',
+  '/api/soc/imports/{id}': 'src/soc/ingest/files/routes.test.ts',
+  '/api/soc/imports/{id}/cancel': 'src/soc/ingest/files/routes.test.ts',
+  '/api/soc/ingest-tokens/{id}/revoke': 'src/soc/ingest/tokens/tokens.test.ts',
+};
+/** SOC query filters by a row of a kind this walk does not build yet (same tests as above). */
+const QUERY_WALKED_ELSEWHERE = new Set(['systemId', 'sourceId']);
 /** Query parameters that filter by a row, by name. */
 const QUERY_KINDS: Record<string, Kind> = {
   unitId: 'unit',
@@ -204,6 +226,14 @@ let healthBefore: OrgUnit;
 /** One LGSP application (with a key) and one service per unit; an RSA application of each A unit. */
 const lgspOf = new Map<string, LgspRows>();
 const rsaOf = new Map<string, string>();
+/** One SIEM information system, public IP range and source per unit. */
+const socOf = new Map<string, SourceRows>();
+let cidrCount = 0;
+/** A /28 of 198.18.0.0/15 not used before in this file (8,192 of them). */
+function freshCidr(): string {
+  const n = cidrCount++;
+  return `198.${18 + (n >> 12)}.${(n >> 4) & 255}.${(n & 15) * 16}/28`;
+}
 let rsaPem: string;
 /**
  * Sở Y tế (B for every actor) is the other end of rights with A's units: its application may call A's
@@ -281,6 +311,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => destination.listen(0, '127.0.0.1', resolve));
   const port = (destination.address() as AddressInfo).port;
   const registry = t.services.lgsp.registry.service;
+  for (const unit of Object.values(units))
+    socOf.set(unit.id, await sourceRowsOf(t.services.soc.sources, unit.id));
   for (const [key, unit] of Object.entries(units)) {
     const tag = `${key.toLowerCase()}-${process.pid}`;
     const appName = `Ứng dụng riêng ${key} ${process.pid}`;
@@ -409,12 +441,18 @@ afterAll(async () => {
 describe('the operations that name a row', () => {
   it('are all classified: every path parameter names a known kind of row or is listed as platform-wide', () => {
     for (const op of ops.filter((o) => o.pathParams.length > 0)) {
-      const known = PATH_KINDS.some(([re]) => re.test(op.path)) || op.path in NOT_UNIT_BOUND;
+      const known =
+        PATH_KINDS.some(([re]) => re.test(op.path)) ||
+        op.path in NOT_UNIT_BOUND ||
+        op.path in UNIT_BOUND_WALKED_ELSEWHERE;
       expect(known, `${op.key}: which rows does its path parameter name?`).toBe(true);
     }
     for (const op of ops) {
       for (const q of op.query.filter((q) => q.schema.format === 'uuid')) {
-        expect(QUERY_KINDS[q.name], `${op.key} ?${q.name}: which rows does it filter by?`).toBeDefined();
+        expect(
+          QUERY_KINDS[q.name] ?? (QUERY_WALKED_ELSEWHERE.has(q.name) || undefined),
+          `${op.key} ?${q.name}: which rows does it filter by?`,
+        ).toBeDefined();
       }
     }
   });
@@ -641,6 +679,14 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
         unitId: mine.id,
       },
       'POST /api/org/units': { parentId: mine.id, name: 'Tổ công tác mới' },
+      // A unit's own ingest token (a province-wide one, without a unit, needs scope 'all').
+      'POST /api/soc/ingest-tokens': { name: 'Mã nạp dữ liệu của đơn vị', unitId: mine.id },
+      // A fresh /28 of 198.18.0.0/15 (benchmarking space) for A's own information system.
+      'POST /api/soc/ip-ranges': {
+        cidr: freshCidr(),
+        systemId: socOf.get(mine.id)!.systemId,
+        unitId: mine.id,
+      },
       'PATCH /api/lgsp/applications/{id}': { description: 'Đã kiểm tra phạm vi đơn vị' },
       'POST /api/lgsp/applications/{id}/suspend': { reason: 'Kiểm tra phạm vi đơn vị' },
       'POST /api/lgsp/applications/{id}/resume': {},
@@ -709,13 +755,16 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
     succeeded.add(label);
     if (missing.statusCode >= 400) {
       expect(missing.statusCode, label).toBe(404);
-      // NOT_FOUND, or the module's own LGSP_…_NOT_FOUND (which never says whether the row exists).
-      expect(missing.json().code, label).toMatch(/^(NOT_FOUND|LGSP_[A-Z_]+_NOT_FOUND)$/);
+      // NOT_FOUND, or the module's own LGSP_…/SOC_…_NOT_FOUND (which never says whether the row exists).
+      expect(missing.json().code, label).toMatch(/^(NOT_FOUND|(LGSP|SOC)_[A-Z_]+_NOT_FOUND)$/);
     }
   }
 
   it('cannot reach a row of another unit through a path parameter, but reaches its own', async () => {
-    for (const op of ops.filter((o) => o.pathParams.length > 0 && !(o.path in NOT_UNIT_BOUND))) {
+    for (const op of ops.filter(
+      (o) =>
+        o.pathParams.length > 0 && !(o.path in NOT_UNIT_BOUND) && !(o.path in UNIT_BOUND_WALKED_ELSEWHERE),
+    )) {
       const kind = PATH_KINDS.find(([re]) => re.test(op.path))![1];
       const rows = rowsOf(kind, op);
       const url = (v: string) => urlOf(op, valuesOf(op, kind, v));
@@ -830,7 +879,14 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       for (const slot of slots) {
         const bs = [];
         const kind = slotKind(slot);
-        for (const b of kind === 'unit' ? foreign.map((u) => u.id) : rowsOf(kind).b) {
+        // A SIEM range names its information system: B's systems must answer like a missing one.
+        const refs =
+          slot.at(-1) === 'systemId'
+            ? foreign.map((u) => socOf.get(u.id)!.systemId)
+            : kind === 'unit'
+              ? foreign.map((u) => u.id)
+              : rowsOf(kind).b;
+        for (const b of refs) {
           bs.push(await send(call(op, op.path, withValue(base, slot, b)), `${label} .${slot.join('.')}=B`));
         }
         const missing = await send(

@@ -97,7 +97,9 @@ export class ImportRunner {
     this.closing = true;
     this.queue.length = 0;
     this.current?.abort.abort('close');
-    await this.idle();
+    // A job waiting on a store that keeps failing must not hold the node's shutdown forever: what it handed
+    // over stays in the ingest queue, which has its own grace.
+    await Promise.race([this.idle(), new Promise((r) => setTimeout(r, 10_000).unref())]);
   }
 
   private async drain(): Promise<void> {
