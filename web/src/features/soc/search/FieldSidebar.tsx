@@ -1,0 +1,132 @@
+/**
+ * The field sidebar: the fields present in the newest matching events with their top values; a value adds
+ * `field:value` (or `NOT field:value`) to the query, a field's eye shows or hides its column.
+ */
+import { EyeInvisibleOutlined, EyeOutlined, MinusOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Collapse, Empty, Flex, Input, Progress, Skeleton, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
+import { useI18n } from '../../../i18n';
+import { formatNumber } from '../../../lib/format';
+import type { FieldsResult } from '../api';
+import { m } from '../messages';
+
+/** Fields with top values; `onValue` adds a clause, `onToggleColumn` shows/hides a column. */
+export function FieldSidebar({
+  data,
+  loading,
+  columns,
+  onValue,
+  onToggleColumn,
+}: {
+  data: FieldsResult | undefined;
+  loading: boolean;
+  columns: string[];
+  onValue: (field: string, value: string, negate: boolean) => void;
+  onToggleColumn: (field: string) => void;
+}) {
+  const { t, lang } = useI18n();
+  const [filter, setFilter] = useState('');
+  const fields = (data?.fields ?? []).filter((f) => f.field.toLowerCase().includes(filter.toLowerCase()));
+  return (
+    <Card
+      size="small"
+      title={t(m.fields)}
+      styles={{ body: { padding: 8 } }}
+      extra={
+        data ? (
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t(m.fieldsSampled, { n: formatNumber(data.sampled, lang) })}
+          </Typography.Text>
+        ) : null
+      }
+    >
+      <Flex vertical gap={8}>
+        <Input
+          size="small"
+          allowClear
+          aria-label={t(m.fieldsFilter)}
+          placeholder={t(m.fieldsFilter)}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+        />
+        {loading && !data ? (
+          <Skeleton active paragraph={{ rows: 6 }} />
+        ) : fields.length === 0 ? (
+          <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+        ) : (
+          <nav aria-label={t(m.fields)} style={{ maxHeight: 640, overflowY: 'auto' }}>
+            <Collapse
+              size="small"
+              ghost
+              items={fields.map((f) => {
+                const shown = columns.includes(f.field);
+                const sampled = data?.sampled || 1;
+                return {
+                  key: f.field,
+                  label: (
+                    <Typography.Text
+                      style={{ fontFamily: 'monospace', fontSize: 12, wordBreak: 'break-all' }}
+                      strong={shown}
+                    >
+                      {f.field}
+                    </Typography.Text>
+                  ),
+                  extra: (
+                    <Tooltip title={t(m.toggleColumn, { field: f.field })}>
+                      <Button
+                        size="small"
+                        type="text"
+                        aria-pressed={shown}
+                        aria-label={t(m.toggleColumn, { field: f.field })}
+                        icon={shown ? <EyeOutlined /> : <EyeInvisibleOutlined />}
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          onToggleColumn(f.field);
+                        }}
+                      />
+                    </Tooltip>
+                  ),
+                  children: (
+                    <Flex vertical gap={4}>
+                      {f.topValues.map((v) => (
+                        <Flex key={v.value} gap={4} align="center">
+                          <Flex vertical style={{ flex: 1, minWidth: 0 }}>
+                            <Typography.Text
+                              ellipsis={{ tooltip: v.value }}
+                              style={{ fontSize: 12, fontFamily: 'monospace' }}
+                            >
+                              {v.value}
+                            </Typography.Text>
+                            <Progress
+                              percent={Math.round((v.count / sampled) * 100)}
+                              size="small"
+                              aria-label={`${f.field}: ${v.value}`}
+                            />
+                          </Flex>
+                          <Button
+                            size="small"
+                            icon={<PlusOutlined />}
+                            aria-label={t(m.addFilter, { field: f.field, value: v.value })}
+                            title={t(m.addFilter, { field: f.field, value: v.value })}
+                            onClick={() => onValue(f.field, v.value, false)}
+                          />
+                          <Button
+                            size="small"
+                            icon={<MinusOutlined />}
+                            aria-label={t(m.excludeFilter, { field: f.field, value: v.value })}
+                            title={t(m.excludeFilter, { field: f.field, value: v.value })}
+                            onClick={() => onValue(f.field, v.value, true)}
+                          />
+                        </Flex>
+                      ))}
+                    </Flex>
+                  ),
+                };
+              })}
+            />
+          </nav>
+        )}
+      </Flex>
+    </Card>
+  );
+}
