@@ -205,7 +205,7 @@ export const features: Feature[] = [
     label: socMenu.pipelines,
     icon: icon(BranchesOutlined),
     group: 'soc',
-    permissions: ['soc.config.write'],
+    permissions: ['soc.events.read', 'soc.config.write'],
     page: () => import('../features/soc/PipelinesPage'),
   },
   {

@@ -29,6 +29,15 @@ import { isMissingRoute, OK_GREEN, PageHead } from './parts';
 
 const REFRESH_MS = 10_000;
 
+/** Where an input listens: its bound address, else what it will bind; the HTTP inputs' paths. */
+function listenText(i: SiemInput): string {
+  if (i.kind === 'http') return '/api/soc/ingest/events';
+  if (i.kind === 'bulk') return '/api/soc/ingest/es';
+  const a = i.address ?? i.listen;
+  if (!a) return '—';
+  return `${a.host.includes(':') ? `[${a.host}]` : a.host}:${a.port}`;
+}
+
 /** `HH:mm:ss` of a sample, Vietnam time. */
 const clock = (iso: string) => formatDateTime(iso).slice(11);
 
@@ -106,7 +115,7 @@ function InputsAndCharts() {
     onError: (e) => message.error(problemText(e, lang)),
   });
   const confirm = (input: SiemInput) => {
-    const run = !input.running;
+    const run = !input.enabled;
     modal.confirm({
       title: t(run ? m.confirmStart : m.confirmStop, { id: input.id }),
       okText: t(run ? m.start : m.stop),
@@ -179,9 +188,9 @@ function InputsAndCharts() {
                 title: t(m.input),
                 render: (_, i) => (
                   <Flex vertical style={{ lineHeight: 1.25 }}>
-                    <Typography.Text strong>{i.name ?? i.id}</Typography.Text>
+                    <Typography.Text strong>{i.id}</Typography.Text>
                     <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {i.id} · {i.kind}
+                      {t(m[`inputKind_${i.kind}`])}
                     </Typography.Text>
                   </Flex>
                 ),
@@ -189,7 +198,7 @@ function InputsAndCharts() {
               {
                 key: 'listen',
                 title: t(m.listen),
-                render: (_, i) => (i.listen ? <Typography.Text code>{i.listen}</Typography.Text> : t(m.none)),
+                render: (_, i) => <Typography.Text code>{listenText(i)}</Typography.Text>,
               },
               {
                 key: 'state',
@@ -197,21 +206,21 @@ function InputsAndCharts() {
                 render: (_, i) =>
                   i.running ? <Tag color={OK_GREEN}>{t(m.running)}</Tag> : <Tag>{t(m.stopped)}</Tag>,
               },
-              { key: 'events', title: t(m.received), align: 'right', render: (_, i) => n(i.totals?.events) },
+              { key: 'events', title: t(m.received), align: 'right', render: (_, i) => n(i.totals.events) },
               {
                 key: 'bytes',
                 title: t(m.bytes),
                 align: 'right',
-                render: (_, i) => (i.totals ? formatBytes(i.totals.bytes) : t(m.none)),
+                render: (_, i) => formatBytes(i.totals.bytes),
               },
-              { key: 'dropped', title: t(m.dropped), align: 'right', render: (_, i) => n(i.totals?.dropped) },
+              { key: 'dropped', title: t(m.dropped), align: 'right', render: (_, i) => n(i.totals.dropped) },
               ...(canWrite
                 ? [
                     {
                       key: 'actions',
                       title: t(m.actions),
                       render: (_: unknown, i: SiemInput) =>
-                        i.running ? (
+                        i.enabled ? (
                           <Button
                             size="small"
                             icon={<PauseOutlined />}

@@ -199,7 +199,7 @@ function SecretOnce({ token, onClose }: { token: IssuedToken; onClose: () => voi
     retry: false,
   });
   const tcp = inputs.data?.find((i: SiemInput) => i.kind === 'syslog-tcp' || i.id === 'syslog-tcp');
-  const port = Number(/:(\d+)$/.exec(tcp?.listen ?? '')?.[1] ?? 5514);
+  const port = (tcp?.address ?? tcp?.listen)?.port ?? 5514;
   const snippets = shipperSnippets(token, window.location.origin, { host: window.location.hostname, port });
   return (
     <Modal

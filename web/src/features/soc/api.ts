@@ -235,15 +235,26 @@ export interface StoreReport {
 
 // ------------------------------------------------------------------ inputs and health (SOC-16)
 
+/** An input of the registry (src/soc/inputs/schema.ts). */
 export interface SiemInput {
   id: string;
-  kind: string;
-  name?: string;
+  kind: 'syslog-udp' | 'syslog-tcp' | 'syslog-tls' | 'http' | 'bulk';
+  /** The wanted state (every node follows it). */
+  enabled: boolean;
+  /** Running on the node that answered. */
   running: boolean;
-  /** `0.0.0.0:5514`, or the HTTP path of an endpoint. */
-  listen?: string | null;
-  totals?: { events: number; bytes: number; dropped: number };
-  error?: string | null;
+  /** Where it is bound now. */
+  address: { host: string; port: number } | null;
+  /** What it binds when started: its settings over the configuration. */
+  listen: { host: string; port: number; maxConnections: number | null } | null;
+  charset: string;
+  /** Why it is enabled but not running on this node. */
+  problem: string | null;
+  connections: number;
+  refusedConnections: number;
+  totals: { events: number; bytes: number; dropped: number; dropReasons: Record<string, number> };
+  updatedAt: string;
+  updatedBy: string | null;
 }
 
 /** One sample of the SIEM's own figures (the health route keeps a window of them). */
@@ -261,32 +272,41 @@ export interface SiemHealth {
   [k: string]: unknown;
 }
 
-// ------------------------------------------------------------------ pipelines
+// ------------------------------------------------------------------ pipelines (src/soc/pipelines/schema.ts)
 
 export interface Pipeline {
   id: string;
-  name?: string;
-  description?: string | null;
-  /** Shipped with the platform (read-only source) or added by an operator. */
-  shipped?: boolean;
-  origin?: 'shipped' | 'operator';
+  name: string;
+  description: string;
+  /** shipped: read-only; operator: written by an operator (it replaces a shipped one of the same id). */
+  origin: 'shipped' | 'operator';
+  overrides: boolean;
+  active: boolean;
   enabled: boolean;
-  yaml?: string;
-  source?: string;
-  updatedAt?: string | null;
+  priority: number;
+  version: number | null;
+  /** The YAML. */
+  source: string;
+  updatedAt: string | null;
+  updatedBy: string | null;
+  loadError: string | null;
+}
+
+/** One sample to simulate: a raw line or a JSON document, as an input would hand it over. */
+export interface SimulateSample {
+  text?: string;
+  doc?: Record<string, unknown>;
+  kind?: 'syslog-udp' | 'syslog-tcp' | 'syslog-tls' | 'http' | 'bulk' | 'file' | 'audit' | 'lgsp';
 }
 
 export interface SimulateResult {
-  results?: { line?: number; doc?: Record<string, unknown>; errors?: PipelineProblem[] }[];
-  docs?: Record<string, unknown>[];
-  errors?: PipelineProblem[];
-}
-
-export interface PipelineProblem {
-  message: string;
-  line?: number;
-  column?: number;
-  code?: string;
+  results: {
+    pipeline: string | null;
+    dropped: boolean;
+    error: string | null;
+    ts: string;
+    doc: Record<string, unknown>;
+  }[];
 }
 
 // ------------------------------------------------------------------ forensic imports

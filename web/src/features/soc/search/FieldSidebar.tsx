@@ -97,11 +97,18 @@ export function FieldSidebar({
                             >
                               {v.value}
                             </Typography.Text>
-                            <Progress
-                              percent={Math.round((v.count / sampled) * 100)}
-                              size="small"
-                              aria-label={`${f.field}: ${v.value}`}
-                            />
+                            <Flex gap={6} align="center">
+                              <Progress
+                                percent={Math.round((v.count / sampled) * 100)}
+                                size="small"
+                                showInfo={false}
+                                aria-label={`${f.field}: ${v.value}`}
+                                style={{ margin: 0, flex: 1 }}
+                              />
+                              <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+                                {formatNumber(v.count, lang)}
+                              </Typography.Text>
+                            </Flex>
                           </Flex>
                           <Button
                             size="small"

@@ -21,6 +21,11 @@ const relativeLabel = {
   '30d': m.last30d,
 } as const;
 
+/** True when the server refused the query itself (not the range, not a lost connection). */
+function isQueryError(error: unknown): boolean {
+  return !!error && toApiError(error).code.startsWith('SOC_QUERY_');
+}
+
 /** The query's error position (0-based), when the server's problem names one. */
 export function errorPosition(error: unknown): number | null {
   const e = toApiError(error);
@@ -100,7 +105,8 @@ export function QueryBar({
               onSearch(text, range);
             }
           }}
-          status={error ? 'error' : undefined}
+          status={isQueryError(error) ? 'error' : undefined}
+          aria-invalid={isQueryError(error) || undefined}
           style={{ flex: '1 1 420px', fontFamily: 'monospace' }}
           spellCheck={false}
         />

@@ -103,11 +103,14 @@ export default function SearchPage() {
       state.columns.map((c) => ({
         key: c,
         title: <span style={{ fontFamily: 'monospace', fontSize: 12 }}>{c}</span>,
-        width: c === 'message' ? undefined : c === '@timestamp' ? 170 : 160,
+        width: c === 'message' ? 520 : c === '@timestamp' ? 170 : 160,
         render: (_: unknown, hit: Hit) => {
           const text = cellText(hit, c);
           return c === 'message' ? (
-            <Typography.Text style={{ fontSize: 12, fontFamily: 'monospace' }} ellipsis={{ tooltip: text }}>
+            <Typography.Text
+              style={{ fontSize: 12, fontFamily: 'monospace', maxWidth: 500 }}
+              ellipsis={{ tooltip: text }}
+            >
               {text}
             </Typography.Text>
           ) : (
