@@ -81,7 +81,15 @@ export async function createServices(platform: Platform): Promise<Services> {
     scheduler,
     permissionHolders: holders,
   });
-  const soc = createSoc({ platform, org, bus, notifications, scheduler, permissionHolders: holders });
+  const soc = createSoc({
+    platform,
+    org,
+    bus,
+    notifications,
+    scheduler,
+    permissionHolders: holders,
+    lgspExchangesAfter: (afterSeq, limit) => lgsp.exchangesAfter(afterSeq, limit),
+  });
   return { scheduler, backup, org, iam, bus, notifications, search, console: consoleService, lgsp, soc };
 }
 

@@ -8,6 +8,7 @@ import { activeHoldersCovering } from '../iam/index.ts';
 import { type AuthService, createAuthService } from './auth/index.ts';
 import { type Availability, createAvailability } from './availability/index.ts';
 import type { LgspDeps } from './deps.ts';
+import { type ExchangeRow, exchangesAfter } from './exchange/index.ts';
 import { createGateway, type Gateway } from './gateway/index.ts';
 import { createMaintenanceService, type MaintenanceService, maintenanceRoutes } from './maintenance/index.ts';
 import { createRegistry, type Registry } from './registry/index.ts';
@@ -22,6 +23,8 @@ export interface Lgsp {
   readonly availability: Availability;
   readonly gateway: Gateway;
   readonly maintenance: MaintenanceService;
+  /** Exchange records written after `afterSeq`, in write order: for followers such as the SOC (LGSP-31). */
+  exchangesAfter(afterSeq: number, limit: number): Promise<ExchangeRow[]>;
   /** Registers every LGSP route: `/api/lgsp/…` and the gateway paths at the root. */
   register(app: App): Promise<void>;
   close(): Promise<void>;
@@ -54,6 +57,7 @@ export function createLgsp(deps: LgspDeps): Lgsp {
     availability,
     gateway,
     maintenance,
+    exchangesAfter: (afterSeq, limit) => exchangesAfter(deps.platform.db, afterSeq, limit),
     async register(app) {
       await app.register(
         async (api: App) => {

@@ -9,6 +9,7 @@ import type { HolderLookup, NotificationService } from '../core/notifications/in
 import type { Platform } from '../core/platform.ts';
 import type { Scheduler } from '../core/scheduler/index.ts';
 import type { OrgService } from '../org/index.ts';
+import type { ExchangesAfter } from './ingest/feeds/lgsp-reader.ts';
 
 /** The platform services every SOC part may use. */
 export interface SocDeps {
@@ -19,6 +20,8 @@ export interface SocDeps {
   readonly scheduler: Scheduler;
   /** Active account ids holding a permission over a unit (null: anywhere); IAM's lookup. */
   readonly permissionHolders: HolderLookup;
+  /** The LGSP module's reader of exchange records after a seq, for the platform feed (LGSP-31); none = no feed. */
+  readonly lgspExchangesAfter?: ExchangesAfter;
 }
 
 /** A part of the SOC module: its routes (under `/api/soc`), and what it starts and stops. */

@@ -6,6 +6,8 @@
 import type { App } from '../core/http/types.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
+import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
+import { createIngest, type Ingest } from './ingest/index.ts';
 import { createPipelines, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
@@ -21,6 +23,7 @@ export interface Soc {
   readonly sources: SourceService;
   readonly store: EventStore;
   readonly ingestion: Ingestion;
+  readonly ingest: Ingest;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -43,13 +46,24 @@ export function createSoc(deps: SocDeps): Soc {
   });
   const ingestion = createIngestion(deps, processor);
   // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
-  const parts: SocPart[] = [pipelines, sources, store, ingestion];
+  // The input switch is the input registry's (wired by the lead); until then every input runs.
+  const ingest = createIngest({
+    ...deps,
+    sink: ingestion.sink,
+    counters,
+    isInputRunning: () => true,
+    lgspReader: deps.lgspExchangesAfter
+      ? lgspFeedReader(deps.lgspExchangesAfter, () => deps.platform.now())
+      : undefined,
+  });
+  const parts: SocPart[] = [pipelines, sources, store, ingestion, ingest];
   return {
     counters,
     pipelines,
     sources,
     store,
     ingestion,
+    ingest,
     async register(app) {
       await app.register(
         async (api: App) => {

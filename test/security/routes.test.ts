@@ -35,6 +35,20 @@ const PUBLIC: Record<string, string> = {
     'agency systems poll upcoming maintenance windows (LGSP-34); titles and times only, no names of staff',
 };
 
+/**
+ * Operations a machine calls with its own credential instead of a session: public to the session gate,
+ * refused with 401 and the route's own code without that credential.
+ */
+const MACHINE_CREDENTIAL: Record<string, { code: string; why: string }> = {
+  'POST /api/soc/ingest/events': {
+    code: 'SOC_INGEST_TOKEN_INVALID',
+    why: 'log shippers authenticate with an ingest token (Bearer, ApiKey or Basic), not an account session',
+  },
+};
+
+/** No session involved: public, or authenticated by a machine credential. */
+const sessionless = (key: string) => key in PUBLIC || key in MACHINE_CREDENTIAL;
+
 /** Operations an ordinary user (role `user`, permission org.read only) may call. */
 const USER_LEVEL = new Set([
   // The caller's own session, password, second factor and API tokens: no permission needed.
@@ -357,6 +371,9 @@ describe('authentication and permissions on every operation (SEC-08, SEC-13)', (
         const res = await probe.send(call(op, headers, url, undefined), `${op.key} (${how})`);
         if (op.key in PUBLIC) {
           expect(res.statusCode, `${op.key} is public: ${PUBLIC[op.key]}`).not.toBe(401);
+        } else if (op.key in MACHINE_CREDENTIAL) {
+          expect(res.statusCode, `${op.key}: ${MACHINE_CREDENTIAL[op.key]?.why}`).toBe(401);
+          expect(res.json().code, op.key).toBe(MACHINE_CREDENTIAL[op.key]?.code);
         } else {
           expect(res.statusCode, `${op.key} (${how})`).toBe(401);
           const code = res.json().code;
@@ -370,7 +387,7 @@ describe('authentication and permissions on every operation (SEC-08, SEC-13)', (
   });
 
   async function walkAs(who: LoggedIn, allowed: Set<string>, of: Ids) {
-    for (const op of ops.filter((o) => !(o.key in PUBLIC))) {
+    for (const op of ops.filter((o) => !sessionless(o.key))) {
       // Logging out ends the session the rest of the walk uses: log out a second session instead.
       const headers =
         op.key === 'POST /api/iam/auth/logout'
@@ -416,7 +433,7 @@ describe('CSRF (SEC-13)', () => {
       ['short token', 'x'],
       ["another session's token", user.headers['x-csrf-token']],
     ];
-    for (const op of ops.filter((o) => o.changesState && !(o.key in PUBLIC))) {
+    for (const op of ops.filter((o) => o.changesState && !sessionless(o.key))) {
       const url = urlOf(op, pathValues(op, ids));
       for (const [how, token] of wrong) {
         const headers: Record<string, string> = { cookie: admin.headers.cookie };
@@ -440,7 +457,7 @@ describe('CSRF (SEC-13)', () => {
     // and nothing is changed.
     const bearer = { authorization: `Bearer ${limited.json().token}` };
     let answered = 0;
-    for (const op of ops.filter((o) => o.changesState && !(o.key in PUBLIC))) {
+    for (const op of ops.filter((o) => o.changesState && !sessionless(o.key))) {
       const res = await probe.send(
         call(op, bearer, urlOf(op, pathValues(op, ids)), bodyOf(op)),
         `${op.key} (bearer)`,
@@ -694,7 +711,7 @@ describe('stored XSS (SEC-13)', () => {
 
 describe('malformed requests (SEC-12)', () => {
   const withBody = () =>
-    ops.filter((o) => o.changesState && !(o.key in PUBLIC) && o.key !== 'POST /api/iam/auth/logout');
+    ops.filter((o) => o.changesState && !sessionless(o.key) && o.key !== 'POST /api/iam/auth/logout');
 
   it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE on every operation that changes state', async () => {
     // The import route takes an 8 MiB file in base64 and has its own, larger limit.

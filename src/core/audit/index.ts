@@ -21,6 +21,7 @@ export {
   audit,
   auditActivity,
   auditAlone,
+  auditEntriesAfter,
   auditStats,
   searchAudit,
   type VerifyResult,

@@ -16,6 +16,7 @@ import {
   countByBucket,
   countByDay,
   deleteOlderThan,
+  entriesAfter,
   presentCategories,
   readChainPage,
   searchEntries,
@@ -149,6 +150,15 @@ export async function verifyChain(db: Db, onProgress?: (checked: number) => void
     categories.push({ category, checked, brokenAtSeq });
   }
   return { ok: categories.every((c) => c.brokenAtSeq === null), checked: total, categories };
+}
+
+/**
+ * Entries of every category after `afterSeq` in seq order, at most `limit`: for readers that follow the log
+ * (the SOC's platform feed, LGSP-31). Seqs are taken at insert and commit in any order, so a reader keeps
+ * its own rule for gaps (an entry still uncommitted, or a rolled-back one).
+ */
+export function auditEntriesAfter(db: Db, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return entriesAfter(db, afterSeq, limit);
 }
 
 /** Searches the log newest first. */

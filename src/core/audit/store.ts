@@ -86,6 +86,11 @@ export function readChainPage(
     .limit(limit);
 }
 
+/** Entries of every category after `afterSeq`, in seq order (readers that follow the log, e.g. the SOC feed). */
+export function entriesAfter(db: Db, afterSeq: number, limit: number): Promise<AuditRow[]> {
+  return db.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(limit);
+}
+
 /** Categories present in the log or anchored after retention. */
 export async function presentCategories(db: Db): Promise<string[]> {
   const rows = await db

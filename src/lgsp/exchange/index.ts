@@ -15,6 +15,7 @@ export {
   type ExchangeFilter,
   type ExchangeRow,
   errorSummary,
+  exchangesAfter,
   searchExchanges,
   unitStatistics,
 } from './store.ts';

@@ -74,6 +74,30 @@ export class ExchangeRecorder {
   }
 }
 
+const COLUMNS = [
+  'id',
+  'request_id',
+  'time_in',
+  'time_out',
+  'source_application_id',
+  'source_application_code',
+  'source_unit_id',
+  'source_unit_code',
+  'destination_service_id',
+  'service_code',
+  'destination_unit_id',
+  'destination_unit_code',
+  'method',
+  'path',
+  'request_bytes',
+  'response_bytes',
+  'status',
+  'error_code',
+  'latency_ms',
+  'node',
+  'mode',
+].join(', ');
+
 /** One multi-row insert of `rows`. */
 async function insertRecords(db: Db, rows: readonly ExchangeRecord[]): Promise<void> {
   const json = rows.map((r) => ({
@@ -99,7 +123,8 @@ async function insertRecords(db: Db, rows: readonly ExchangeRecord[]): Promise<v
     node: r.node,
     mode: r.mode,
   }));
+  // Columns named: `seq` (and any later column with a default) is filled by the table, not by the JSON.
   await db.execute(sql`
-    insert into lgsp_exchange
-    select * from json_populate_recordset(null::lgsp_exchange, ${JSON.stringify(json)}::json)`);
+    insert into lgsp_exchange (${sql.raw(COLUMNS)})
+    select ${sql.raw(COLUMNS)} from json_populate_recordset(null::lgsp_exchange, ${JSON.stringify(json)}::json)`);
 }

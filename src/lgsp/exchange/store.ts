@@ -48,6 +48,11 @@ function conditions(f: Omit<ExchangeFilter, 'limit' | 'before'>): SQL[] {
   return where;
 }
 
+/** Exchange records with `seq` after `afterSeq`, in seq order, `limit` at most: for followers such as the SOC. */
+export function exchangesAfter(db: Db, afterSeq: number, limit: number): Promise<ExchangeRow[]> {
+  return db.select().from(x).where(sql`${x.seq} > ${afterSeq}`).orderBy(x.seq).limit(limit);
+}
+
 /** Exchange records newest first, `limit` at most, after the cursor. */
 export function searchExchanges(db: Db, f: ExchangeFilter): Promise<ExchangeRow[]> {
   const where = conditions(f);

@@ -2,7 +2,7 @@
  * @module lgsp/exchange/tables
  * Drizzle definition of the exchange records (created by src/lgsp/migrations/202611231010_lgsp_exchange.sql).
  */
-import { bigint, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const lgspExchange = pgTable('lgsp_exchange', {
   id: uuid('id').primaryKey(),
@@ -26,4 +26,6 @@ export const lgspExchange = pgTable('lgsp_exchange', {
   latencyMs: integer('latency_ms').notNull(),
   node: text('node').notNull(),
   mode: text('mode').notNull(),
+  /** Insert order, for followers (202612070200_lgsp_exchange_seq.sql). */
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
 });
