@@ -5433,6 +5433,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/soc/ingest-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các mã nạp dữ liệu trong phạm vi (không bao giờ có khóa bí mật) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdByName: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Written in batches: may lag by up to a minute */
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description First characters of the secret, to recognise it in a configuration */
+                            prefix: string;
+                            revokedAt: string | null;
+                            unitId: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Tạo mã nạp dữ liệu cho bộ gửi nhật ký (Beats, Logstash, Fluent Bit, Vector); chỉ hiện một lần */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        unitId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdByName: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Written in batches: may lag by up to a minute */
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description First characters of the secret, to recognise it in a configuration */
+                            prefix: string;
+                            revokedAt: string | null;
+                            unitId: string | null;
+                        } & {
+                            /** @description Beats output.elasticsearch.api_key ("id:secret") */
+                            apiKey: string;
+                            /** @description Basic authentication password */
+                            password: string;
+                            /** @description Authorization: Bearer <token> */
+                            token: string;
+                            /** @description Basic authentication user (Logstash, Fluent Bit, Vector) */
+                            username: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/ingest-tokens/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Thu hồi mã nạp dữ liệu: mọi máy chủ từ chối nó ngay */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdByName: string;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Written in batches: may lag by up to a minute */
+                            lastUsedAt: string | null;
+                            name: string;
+                            /** @description First characters of the secret, to recognise it in a configuration */
+                            prefix: string;
+                            revokedAt: string | null;
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/ingest/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Nạp sự kiện JSON (một đối tượng, một mảng, hoặc NDJSON; nén gzip được), xác thực bằng mã nạp dữ liệu
+         * @description Authorization: Bearer tsi.<id>.<secret>, ApiKey base64(id:secret) or Basic (id, secret). Content-Type application/json or application/x-ndjson; Content-Encoding gzip or deflate accepted.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Events taken (durable when this answer is sent) */
+                            accepted: number;
+                            /** @description NDJSON lines that were not JSON: taken as raw text tagged _json_invalid */
+                            invalidLines: number[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/system/audit/retention": {
         parameters: {
             query?: never;

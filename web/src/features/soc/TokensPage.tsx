@@ -21,6 +21,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
+import { api, call } from '../../api/client';
 import { FormModal } from '../../components/FormModal';
 import { ProblemAlert, problemText } from '../../components/ProblemAlert';
 import { useI18n } from '../../i18n';
@@ -45,7 +46,7 @@ export default function TokensPage() {
 
   const revoke = async (tk: IngestToken) => {
     try {
-      await soc.post(`/ingest-tokens/${tk.id}/revoke`);
+      await call(api.POST('/api/soc/ingest-tokens/{id}/revoke', { params: { path: { id: tk.id } } }));
       message.success(t(m.revoked));
       await qc.invalidateQueries({ queryKey: socKeys.tokens });
     } catch (e) {
@@ -138,10 +139,9 @@ export default function TokensPage() {
           cancelText={t(m.cancel)}
           onClose={() => setCreating(false)}
           onSubmit={async (v) => {
-            const created = await soc.post<IssuedToken>('/ingest-tokens', {
-              name: v.name.trim(),
-              unitId: v.unitId ?? null,
-            });
+            const created = await call(
+              api.POST('/api/soc/ingest-tokens', { body: { name: v.name.trim(), unitId: v.unitId ?? null } }),
+            );
             setCreating(false);
             setIssued(created);
             void qc.invalidateQueries({ queryKey: socKeys.tokens });

@@ -4,7 +4,7 @@
  * the contract) and called through `soc`, a thin untyped view of the same client (same CSRF header, same
  * problem handling). Once merged, a type here becomes `ResponseOf<…>` and its call the typed `api`.
  */
-import { api, call } from '../../api/client';
+import { api, call, type ResponseOf } from '../../api/client';
 
 type Query = Record<string, string | number | boolean | undefined>;
 interface Loose {
@@ -196,25 +196,10 @@ export interface PageOf<T> {
   total: number;
 }
 
-// ------------------------------------------------------------------ ingest tokens (src/soc/ingest/tokens)
+// ------------------------------------------------------------------ ingest tokens (merged: typed client)
 
-export interface IngestToken {
-  id: string;
-  name: string;
-  unitId: string | null;
-  prefix: string;
-  createdAt: string;
-  createdByName: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
-export interface IssuedToken extends IngestToken {
-  token: string;
-  apiKey: string;
-  username: string;
-  password: string;
-}
+export type IngestToken = ResponseOf<'/api/soc/ingest-tokens', 'get'>[number];
+export type IssuedToken = ResponseOf<'/api/soc/ingest-tokens', 'post'>;
 
 // ------------------------------------------------------------------ store report (src/soc/store/routes.ts)
 
