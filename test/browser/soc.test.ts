@@ -163,7 +163,7 @@ describeBrowser('SOC screens in chromium', () => {
     // A value of the field sidebar into the query.
     await page
       .getByRole('navigation', { name: 'Các trường' })
-      .getByRole('button', { name: /^user\.name/ })
+      .getByRole('button', { name: 'user.name', exact: true })
       .click();
     await page.getByRole('button', { name: 'Lọc theo user.name: nguyenvana' }).click();
     await page.waitForURL(/user\.name%3Anguyenvana/);

@@ -7,14 +7,13 @@
 import { CaretRightOutlined, PauseOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography } from 'antd';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo } from 'react';
 import { useSession } from '../../auth/session';
 import { ChartCard } from '../../components/ChartCard';
 import { ProblemAlert, problemText } from '../../components/ProblemAlert';
 import { useI18n } from '../../i18n';
 import { formatBytes, formatDateTime, formatNumber } from '../../lib/format';
 import {
-  type HealthSample,
   type PageOf,
   type SiemHealth,
   type SiemInput,
@@ -23,9 +22,8 @@ import {
   soc,
   socKeys,
 } from './api';
-import { inputsOf, sampleBetween, serverSamples, WINDOW } from './health';
 import { m } from './messages';
-import { isMissingRoute, OK_GREEN, PageHead } from './parts';
+import { OK_GREEN, PageHead } from './parts';
 
 const REFRESH_MS = 10_000;
 
@@ -77,33 +75,15 @@ function InputsAndCharts() {
   const canWrite = has('soc.config.write');
   const inputs = useQuery({
     queryKey: socKeys.inputs,
-    queryFn: async () => inputsOf(await soc.get<unknown>('/inputs')),
+    queryFn: async () => (await soc.get<{ items: SiemInput[] }>('/inputs')).items,
     refetchInterval: REFRESH_MS,
   });
   const health = useQuery({
     queryKey: socKeys.health,
     queryFn: () => soc.get<SiemHealth>('/health'),
     refetchInterval: REFRESH_MS,
-    retry: false,
   });
-
-  // Without a window kept by the server, the screen keeps its own from the polls it makes.
-  const [own, setOwn] = useState<HealthSample[]>([]);
-  const last = useRef<{ at: number; inputs: SiemInput[] } | null>(null);
-  useEffect(() => {
-    if (!inputs.data || inputs.dataUpdatedAt === last.current?.at) return;
-    const prev = last.current;
-    const sample = sampleBetween(
-      new Date(inputs.dataUpdatedAt),
-      prev?.inputs ?? null,
-      inputs.data,
-      prev ? inputs.dataUpdatedAt - prev.at : 0,
-      health.data,
-    );
-    last.current = { at: inputs.dataUpdatedAt, inputs: inputs.data };
-    if (prev) setOwn((s) => [...s, sample].slice(-WINDOW));
-  }, [inputs.data, inputs.dataUpdatedAt, health.data]);
-  const samples = serverSamples(health.data) ?? own;
+  const samples = health.data?.history ?? [];
 
   const toggle = useMutation({
     mutationFn: ({ id, run }: { id: string; run: boolean }) =>
@@ -127,45 +107,35 @@ function InputsAndCharts() {
 
   const charts = useMemo(() => {
     const times = samples.map((s) => clock(s.at));
-    const ids = [...new Set(samples.flatMap((s) => Object.keys(s.inputs ?? {})))].sort();
-    const perInput = (pick: (v: { eps: number; dropped: number }) => number) =>
-      ids.map((id) => ({
-        name: id,
-        data: samples.map((s) => {
-          const v = s.inputs?.[id];
-          return v ? Math.round(pick(v) * 10) / 10 : null;
-        }),
-      }));
-    const one = (name: string, pick: (s: HealthSample) => number | undefined) => [
-      { name, data: samples.map((s) => pick(s) ?? null) },
-    ];
+    const ids = [...new Set(samples.flatMap((s) => Object.keys(s.inputs)))].sort();
+    const round = (v: number, places = 1) => Math.round(v * 10 ** places) / 10 ** places;
     return {
       empty: samples.length === 0,
       eps: lineOption(
         times,
-        perInput((v) => v.eps),
+        ids.map((id) => ({
+          name: id,
+          data: samples.map((s) => (id in s.inputs ? round(s.inputs[id] ?? 0) : null)),
+        })),
       ),
-      drops: lineOption(
-        times,
-        perInput((v) => v.dropped),
-      ),
-      queue: lineOption(
-        times,
-        one(t(m.queueChart), (s) => s.queueDepth),
-      ),
+      drops: lineOption(times, [
+        { name: t(m.droppedPerSecond), data: samples.map((s) => round(s.droppedPerSecond)) },
+      ]),
+      queue: lineOption(times, [{ name: t(m.queueChart), data: samples.map((s) => s.queueDepth) }]),
       parse: lineOption(
         times,
-        one(t(m.parseErrorChart), (s) =>
-          s.parseErrorRate === undefined ? undefined : Math.round(s.parseErrorRate * 1000) / 10,
-        ),
+        [{ name: t(m.parseErrorChart), data: samples.map((s) => round(s.parseErrorRate * 100, 2)) }],
         '%',
       ),
-      lag: lineOption(
-        times,
-        one(t(m.lagChart), (s) => (s.lagMs === undefined ? undefined : Math.round(s.lagMs / 100) / 10)),
-      ),
+      lag: lineOption(times, [
+        {
+          name: t(m.lagChart),
+          data: samples.map((s) => (s.storageLagMs === null ? null : round(s.storageLagMs / 1000, 2))),
+        },
+      ]),
     };
   }, [samples, t]);
+  const inv = health.data?.inventory;
 
   const n = (v: number | undefined) => (v === undefined ? t(m.none) : formatNumber(v, lang));
 
@@ -246,7 +216,38 @@ function InputsAndCharts() {
           />
         )}
       </Card>
-      {health.error && !isMissingRoute(health.error) ? <ProblemAlert error={health.error} /> : null}
+      {health.error ? <ProblemAlert error={health.error} onRetry={() => void health.refetch()} /> : null}
+      {health.data && (
+        <Card size="small">
+          <Flex gap={32} wrap>
+            <Statistic
+              title={t(m.nowReceived)}
+              value={formatNumber(Math.round(health.data.now.receivedPerSecond), lang)}
+            />
+            <Statistic
+              title={t(m.nowStored)}
+              value={formatNumber(Math.round(health.data.now.storedPerSecond), lang)}
+            />
+            <Statistic title={t(m.queueChart)} value={formatNumber(health.data.now.queueDepth, lang)} />
+            <Statistic
+              title={t(m.lastStored)}
+              value={
+                health.data.totals.lastStoredAt ? formatDateTime(health.data.totals.lastStoredAt) : t(m.never)
+              }
+            />
+            {inv && (
+              <>
+                <Statistic title={t(m.sourcesTitle)} value={formatNumber(inv.sources, lang)} />
+                <Statistic title={t(m.state_silent)} value={formatNumber(inv.silent, lang)} />
+                <Statistic title={t(m.openAlertsShort)} value={formatNumber(inv.openAlerts, lang)} />
+              </>
+            )}
+          </Flex>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {t(m.nodeFigures, { node: health.data.node, s: health.data.sampleSeconds })}
+          </Typography.Text>
+        </Card>
+      )}
       <Row gutter={[12, 12]}>
         <Col xs={24} xl={12}>
           <ChartCard title={t(m.epsChart)} option={charts.eps} empty={charts.empty} height={240} />

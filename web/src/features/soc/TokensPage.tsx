@@ -28,7 +28,6 @@ import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { UnitSelect } from '../org/UnitSelect';
 import { type IngestToken, type IssuedToken, type SiemInput, soc, socKeys } from './api';
-import { inputsOf } from './health';
 import { m } from './messages';
 import { DangerButton, OK_GREEN, PageHead, useCopy, WhenCell } from './parts';
 import { shipperSnippets } from './snippets';
@@ -195,7 +194,7 @@ function SecretOnce({ token, onClose }: { token: IssuedToken; onClose: () => voi
   const copy = useCopy();
   const inputs = useQuery({
     queryKey: socKeys.inputs,
-    queryFn: async () => inputsOf(await soc.get<unknown>('/inputs')),
+    queryFn: async () => (await soc.get<{ items: SiemInput[] }>('/inputs')).items,
     retry: false,
   });
   const tcp = inputs.data?.find((i: SiemInput) => i.kind === 'syslog-tcp' || i.id === 'syslog-tcp');

@@ -242,19 +242,41 @@ export interface SiemInput {
   updatedBy: string | null;
 }
 
-/** One sample of the SIEM's own figures (the health route keeps a window of them). */
+/** One sample of the SIEM's own figures on the node that answers (src/soc/health/routes.ts). */
 export interface HealthSample {
   at: string;
-  inputs?: Record<string, { eps: number; dropped: number }>;
-  queueDepth?: number;
-  parseErrorRate?: number;
-  lagMs?: number;
+  /** Events per second per input. */
+  inputs: Record<string, number>;
+  receivedPerSecond: number;
+  droppedPerSecond: number;
+  queueDepth: number;
+  /** 0–1. */
+  parseErrorRate: number;
+  storedPerSecond: number;
+  storageLagMs: number | null;
 }
 
 export interface SiemHealth {
-  samples: HealthSample[];
-  queue?: { depth: number; capacity?: number };
-  [k: string]: unknown;
+  node: string;
+  sampleSeconds: number;
+  now: HealthSample;
+  history: HealthSample[];
+  totals: {
+    received: number;
+    dropped: number;
+    parsed: number;
+    parseErrors: number;
+    stored: number;
+    lastStoredAt: string | null;
+    inputs: {
+      input: string;
+      events: number;
+      bytes: number;
+      dropped: number;
+      dropReasons: Record<string, number>;
+    }[];
+  };
+  inventory: { sources: number; silent: number; never: number; openAlerts: number } | null;
 }
 
 // ------------------------------------------------------------------ pipelines (src/soc/pipelines/schema.ts)

@@ -115,12 +115,6 @@ export function PageHead({ title, intro }: { title: string; intro: string }) {
   );
 }
 
-/** True when an API error means the route is not on this server yet (its SIEM part not merged). */
-export function isMissingRoute(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === 'ROUTE_NOT_FOUND' || code === 'HTTP_404';
-}
-
 /** Styles that hide an element from sight but not from screen readers. */
 export const visuallyHidden = {
   position: 'absolute',
