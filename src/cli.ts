@@ -322,6 +322,41 @@ program
     });
   });
 
+// A SIEM worker (issue #6, NATS mode): consumes the raw-event stream, parses, enriches and stores; no HTTP,
+// no inputs, no scheduled jobs, so workers scale apart from the collectors.
+program
+  .command('soc-worker')
+  .description(
+    'Chạy tiến trình xử lý sự kiện SIEM từ NATS JetStream (phân tích, chuẩn hóa, lưu), không phục vụ HTTP',
+  )
+  .action(async () => {
+    const cfg = loadConfig({
+      overrides: { 'soc.processing.worker': true, 'soc.syslog.autostart': false, 'scheduler.enabled': false },
+    });
+    if (!cfg.nats.url) {
+      throw new AppError('CONFIG_INVALID', {
+        summary: 'nats.url (TINHSO_NATS_URL) is required: a SIEM worker consumes the NATS JetStream stream',
+      });
+    }
+    const platform = await startPlatform(cfg);
+    const services = await createServices(platform);
+    await services.soc.start();
+    process.stdout.write(`soc-worker ready (stream ${cfg.soc.processing.nats.stream})\n`);
+    let stopping = false;
+    const shutdown = async () => {
+      if (stopping) return;
+      stopping = true;
+      // The batch in progress is committed and acknowledged; messages not yet taken stay in the stream.
+      const timer = setTimeout(() => process.exit(1), cfg.http.shutdownGraceMs).unref();
+      await services.soc.close();
+      await stopPlatform(platform);
+      clearTimeout(timer);
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown());
+    process.on('SIGTERM', () => void shutdown());
+  });
+
 program.parseAsync().catch((err: unknown) => {
   if (isAppError(err, 'CONFIG_INVALID')) {
     const problems = (err.details.problems as string[] | undefined) ?? [String(err.details.summary)];

@@ -3,6 +3,18 @@
  * Every SOC error code, composed from the parts' own tables.
  */
 import { ingestErrors } from './ingest/errors.ts';
+import { fileImportErrors } from './ingest/files/errors.ts';
+import { inputErrors } from './inputs/errors.ts';
+import { pipelineErrors } from './pipelines/errors.ts';
+import { searchErrors } from './search/errors.ts';
+import { sourcesErrors } from './sources/errors.ts';
 
 /** The SOC module's error codes, merged into the catalogue by src/errors.ts. */
-export const socErrors = { ...ingestErrors } as const;
+export const socErrors = {
+  ...ingestErrors,
+  ...fileImportErrors,
+  ...inputErrors,
+  ...pipelineErrors,
+  ...searchErrors,
+  ...sourcesErrors,
+} as const;

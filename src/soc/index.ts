@@ -6,10 +6,14 @@
 import type { App } from '../core/http/types.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
+import { createSiemHealth, type SiemHealth } from './health/index.ts';
 import { lgspFeedReader } from './ingest/feeds/lgsp-reader.ts';
+import { createFileImports, type FileImports } from './ingest/files/index.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
-import { createPipelines, type PipelineService } from './pipelines/index.ts';
+import { createInputs, type Inputs } from './inputs/index.ts';
+import { createPipelines, isDropped, type PipelineService } from './pipelines/index.ts';
 import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
+import { createSearch, type Search } from './search/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
 import { createEventStore, type EventStore } from './store/index.ts';
 
@@ -24,6 +28,10 @@ export interface Soc {
   readonly store: EventStore;
   readonly ingestion: Ingestion;
   readonly ingest: Ingest;
+  readonly health: SiemHealth;
+  readonly inputs: Inputs;
+  readonly search: Search;
+  readonly fileImports: FileImports;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -36,27 +44,47 @@ export function createSoc(deps: SocDeps): Soc {
   const counters = new SiemTotals();
   const pipelines = createPipelines(deps);
   const sources = createSources(deps);
-  const store = createEventStore(deps);
+  const store = createEventStore(deps, { retention: () => sources.retention() });
   const processor = createProcessor({
     pipelines,
     enricher: sources,
     writer: store,
     counters,
     now: () => Date.now(),
+    isDropped,
   });
   const ingestion = createIngestion(deps, processor);
-  // Order matters at close: inputs first (nothing new arrives), then the queue drains into the store.
-  // The input switch is the input registry's (wired by the lead); until then every input runs.
+  const health = createSiemHealth({
+    ...deps,
+    counters,
+    depth: () => ingestion.depth(),
+    inventory: (scope) => sources.inventory(scope),
+  });
+  const inputs = createInputs({ ...deps, sink: ingestion.sink, counters });
   const ingest = createIngest({
     ...deps,
     sink: ingestion.sink,
     counters,
-    isInputRunning: () => true,
+    isInputRunning: (id) => inputs.isRunning(id),
     lgspReader: deps.lgspExchangesAfter
       ? lgspFeedReader(deps.lgspExchangesAfter, () => deps.platform.now())
       : undefined,
   });
-  const parts: SocPart[] = [pipelines, sources, store, ingestion, ingest];
+  const search = createSearch(deps);
+  // Order matters at close (reverse order): inputs first so nothing new arrives, then the queue drains into
+  // the store.
+  const fileImports = createFileImports({ ...deps, sink: ingestion.sink, counters });
+  const parts: SocPart[] = [
+    pipelines,
+    sources,
+    store,
+    ingestion,
+    search,
+    health,
+    inputs,
+    ingest,
+    fileImports,
+  ];
   return {
     counters,
     pipelines,
@@ -64,6 +92,10 @@ export function createSoc(deps: SocDeps): Soc {
     store,
     ingestion,
     ingest,
+    health,
+    inputs,
+    search,
+    fileImports,
     async register(app) {
       await app.register(
         async (api: App) => {

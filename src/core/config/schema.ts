@@ -172,6 +172,11 @@ export const ConfigSchema = Type.Object(
               default: true,
               description: 'Start the enabled inputs when the node starts (tests start them themselves)',
             }),
+            maxConnections: Type.Integer({
+              default: 1000,
+              minimum: 1,
+              description: 'Concurrent connections per TCP/TLS syslog listener; further ones are refused',
+            }),
           },
           { default: {} },
         ),
@@ -203,6 +208,13 @@ export const ConfigSchema = Type.Object(
               description: 'Events waiting for processing on this node before inputs are told to wait',
             }),
             batchSize: Type.Integer({ default: 2000, minimum: 1, description: 'Events per store batch' }),
+            concurrency: Type.Integer({
+              default: 2,
+              minimum: 1,
+              maximum: 16,
+              description:
+                'Batches processed at once: 2 parses the next batch while the database commits one',
+            }),
             flushIntervalMs: Type.Integer({
               default: 200,
               minimum: 1,
@@ -213,6 +225,39 @@ export const ConfigSchema = Type.Object(
               description:
                 'This node processes events (with NATS: consumes the stream); false = collector only',
             }),
+            nats: Type.Object(
+              {
+                stream: Type.String({
+                  default: 'TINHSO_SOC_RAW',
+                  pattern: '^[A-Za-z0-9_-]{1,64}$',
+                  description: 'JetStream stream of raw SIEM events (with nats.url)',
+                }),
+                subject: Type.String({
+                  default: 'tinhso.soc.raw',
+                  pattern: '^[a-z0-9_-]+(\\.[a-z0-9_-]+)*$',
+                  description: 'Subject root of the stream: events are published to <subject>.<input>',
+                }),
+                maxBytes: Type.Integer({
+                  default: 10_737_418_240,
+                  minimum: 1_048_576,
+                  description:
+                    'Largest size of the stream; when full, publishing waits (inputs get back-pressure)',
+                }),
+                maxAgeHours: Type.Integer({
+                  default: 72,
+                  minimum: 1,
+                  description:
+                    'Raw events older than this are dropped from the stream even if never processed',
+                }),
+                ackWaitSeconds: Type.Integer({
+                  default: 60,
+                  minimum: 1,
+                  description:
+                    'A batch a worker took but did not acknowledge within this time is redelivered',
+                }),
+              },
+              { default: {} },
+            ),
           },
           { default: {} },
         ),
@@ -227,6 +272,49 @@ export const ConfigSchema = Type.Object(
             geoipDatabase: Type.String({
               default: '',
               description: 'Path of a MaxMind/DB-IP .mmdb file for GeoIP; empty = no GeoIP',
+            }),
+          },
+          { default: {} },
+        ),
+        sources: Type.Object(
+          {
+            intervals: Type.Object(
+              {
+                host: Type.Integer({
+                  default: 3600,
+                  minimum: 0,
+                  description: 'Expected seconds between reports of a host; 0 = not watched',
+                }),
+                networkDevice: Type.Integer({
+                  default: 900,
+                  minimum: 0,
+                  description: 'Of a network device (firewall, router, switch)',
+                }),
+                agent: Type.Integer({
+                  default: 900,
+                  minimum: 0,
+                  description: 'Of an agent (Beats, Wazuh, Fluent Bit…)',
+                }),
+                sensor: Type.Integer({
+                  default: 900,
+                  minimum: 0,
+                  description: 'Of a sensor (Suricata, Zeek)',
+                }),
+                application: Type.Integer({ default: 3600, minimum: 0, description: 'Of an application' }),
+              },
+              { default: {} },
+            ),
+            graceFactor: Type.Number({
+              default: 2,
+              minimum: 1,
+              maximum: 100,
+              description: 'A source is silent when nothing came for its interval × this factor',
+            }),
+            flushIntervalMs: Type.Integer({
+              default: 5000,
+              minimum: 100,
+              maximum: 60_000,
+              description: 'How often a node writes the last-seen times and event counts of its sources',
             }),
           },
           { default: {} },

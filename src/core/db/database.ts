@@ -23,6 +23,8 @@ export interface Database {
   readonly kind: DatabaseKind;
   /** The PGlite instance when embedded (backups dump its data folder). */
   readonly pglite?: PGlite;
+  /** The pool when on PostgreSQL: a raw client for what Drizzle cannot do (COPY, statements outside a transaction). */
+  readonly pool?: pg.Pool;
   /** Runs `fn` in a transaction on one raw connection that accepts multi-statement scripts. */
   rawTransaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -81,7 +83,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         client.release();
       }
     };
-    return { db, kind: 'postgres', rawTransaction, close: () => pool.end() };
+    return { db, kind: 'postgres', pool, rawTransaction, close: () => pool.end() };
   }
   let dir: string | undefined;
   if (options.dataDir) {

@@ -22,7 +22,7 @@ export class AppError extends Error {
 
   /** The message in the given language with placeholders filled. */
   localized(lang: 'vi' | 'en'): string {
-    return formatMessage(catalogue[this.code][lang], this.details);
+    return formatMessage(catalogue[this.code][lang], this.details, lang);
   }
 }
 
@@ -32,9 +32,10 @@ export function isAppError(err: unknown, ...codes: ErrorCode[]): err is AppError
 }
 
 /** Fills `{name}` placeholders; unknown placeholders stay visible so a missing detail is noticed in tests. */
-export function formatMessage(template: string, details: ErrorDetails): string {
+export function formatMessage(template: string, details: ErrorDetails, lang: 'vi' | 'en' = 'en'): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
-    const value = details[key];
+    // A detail worded per language carries its Vietnamese text as `<key>Vi` (a parser's reason, say).
+    const value = lang === 'vi' && details[`${key}Vi`] != null ? details[`${key}Vi`] : details[key];
     return value === undefined || value === null ? whole : String(value);
   });
 }

@@ -21,6 +21,8 @@ export class SiemTotals implements SiemCounters {
   /** Largest lag of the last stored batch, in milliseconds. */
   lastLagMs = 0;
   lastStoredAt = 0;
+  /** Largest batch lag since the health sampler last took it (so a sample shows its interval's worst). */
+  private peakLagMs = 0;
 
   private input(id: string): InputTotals {
     let t = this.inputs.get(id);
@@ -51,6 +53,28 @@ export class SiemTotals implements SiemCounters {
   stored(count: number, lagMs: number): void {
     this.storedEvents += count;
     this.lastLagMs = lagMs;
+    if (lagMs > this.peakLagMs) this.peakLagMs = lagMs;
     this.lastStoredAt = Date.now();
+  }
+
+  /** The largest batch lag since the previous call (null when nothing was stored meanwhile), and resets it. */
+  takePeakLag(storedSince: boolean): number | null {
+    const peak = this.peakLagMs;
+    this.peakLagMs = 0;
+    return storedSince ? peak : null;
+  }
+
+  /** Events received by every input since start. */
+  receivedTotal(): number {
+    let total = 0;
+    for (const t of this.inputs.values()) total += t.events;
+    return total;
+  }
+
+  /** Events dropped by every input since start. */
+  droppedTotal(): number {
+    let total = 0;
+    for (const t of this.inputs.values()) total += t.dropped;
+    return total;
   }
 }

@@ -76,4 +76,33 @@ describe('LocalQueue', () => {
     await q.submit([4, 5].map(ev));
     expect(stored).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('with concurrency, overlaps batches yet resolves submit only when every earlier event is processed', async () => {
+    let running = 0;
+    let most = 0;
+    const stored: number[] = [];
+    const q = new LocalQueue({
+      capacity: 1000,
+      batchSize: 2,
+      flushIntervalMs: 1,
+      concurrency: 2,
+      process: async (b) => {
+        running++;
+        most = Math.max(most, running);
+        // The first batch is the slowest: later batches finish before it.
+        await new Promise((r) => setTimeout(r, b[0]?.receivedAt === 1 ? 60 : 5));
+        stored.push(...b.map((e) => e.receivedAt));
+        running--;
+      },
+    });
+    q.offer([1, 2, 3, 4].map(ev));
+    const early = q.submit([5, 6].map(ev));
+    await early;
+    expect(most).toBe(2);
+    // 1 and 2 (the slow batch) are stored before submit of 5, 6 resolves, whatever order batches finished in.
+    expect(stored).toEqual(expect.arrayContaining([1, 2, 3, 4, 5, 6]));
+    await q.idle();
+    expect(q.depth).toBe(0);
+    expect(stored.slice(0, 2)).not.toEqual([1, 2]);
+  });
 });

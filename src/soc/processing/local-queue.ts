@@ -3,7 +3,9 @@
  * The in-process ingest queue: inputs offer raw events, one loop takes them in batches through the processor.
  * Bounded, so a flood makes TCP inputs wait and UDP inputs count drops instead of exhausting memory; a batch
  * whose processing fails (database down) is kept at the head and retried, so nothing accepted is lost while
- * the node runs.
+ * the node runs. With `concurrency` > 1 the next batch is parsed while the previous one commits (the
+ * database works on one core while Node parses on the other); completions are counted in order, so `submit`
+ * and `idle` still mean "everything before is stored".
  */
 import type { IngestSink, RawEvent } from '../contracts.ts';
 
@@ -16,6 +18,14 @@ export interface LocalQueueOptions {
   onError?: (err: unknown, batchSize: number) => void;
   /** Longest wait between retries of a failing batch. */
   maxRetryDelayMs?: number;
+  /** Batches processed at once (default 1). */
+  concurrency?: number;
+}
+
+interface InFlight {
+  /** Sequence number just after the batch's last event. */
+  end: number;
+  done: boolean;
 }
 
 interface Waiter {
@@ -24,15 +34,18 @@ interface Waiter {
   resolve: () => void;
 }
 
-/** A bounded queue drained by one processing loop. */
+/** A bounded queue drained in batches, up to `concurrency` at once. */
 export class LocalQueue implements IngestSink {
   private items: RawEvent[] = [];
   private head = 0;
   /** Sequence number of the next event pushed, and of the first not yet processed. */
   private pushed = 0;
   private processed = 0;
-  private running = false;
+  /** Index in `items` of the first event not yet taken into a batch. */
+  private taken = 0;
+  private inFlight: InFlight[] = [];
   private closed = false;
+  private gaveUp = false;
   private timer: NodeJS.Timeout | null = null;
   private roomWaiters: (() => void)[] = [];
   private doneWaiters: Waiter[] = [];
@@ -70,7 +83,7 @@ export class LocalQueue implements IngestSink {
 
   /** Resolves when every event pushed so far is processed. */
   idle(): Promise<void> {
-    if (this.depth === 0 && !this.running) return Promise.resolve();
+    if (this.depth === 0 && this.inFlight.length === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -79,57 +92,80 @@ export class LocalQueue implements IngestSink {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    void this.loop();
+    this.loop();
     await Promise.race([this.idle(), new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
   private push(events: RawEvent[]): void {
     for (const e of events) this.items.push(e);
     this.pushed += events.length;
-    if (this.running) return;
-    if (this.depth >= this.options.batchSize) void this.loop();
+    if (this.inFlight.length > 0) {
+      // A full batch may start beside the ones in flight; a partial one waits for a free loop.
+      if (this.items.length - this.taken >= this.options.batchSize) this.loop();
+      return;
+    }
+    if (this.items.length - this.taken >= this.options.batchSize) this.loop();
     else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = null;
-        void this.loop();
+        this.loop();
       }, this.options.flushIntervalMs);
     }
   }
 
-  private async loop(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    let failures = 0;
-    try {
-      while (this.depth > 0) {
-        const end = Math.min(this.items.length, this.head + this.options.batchSize);
-        const batch = this.items.slice(this.head, end);
-        try {
-          await this.options.process(batch);
-          failures = 0;
-        } catch (err) {
-          failures++;
-          this.options.onError?.(err, batch.length);
-          if (this.closed && failures >= 3) break;
-          const delay = Math.min(this.options.maxRetryDelayMs ?? 5000, 100 * 2 ** Math.min(failures, 10));
-          await new Promise((r) => setTimeout(r, delay));
-          continue;
-        }
-        this.head = end;
-        this.processed += batch.length;
-        this.compact();
-        this.wake();
-      }
-    } finally {
-      this.running = false;
-      if (this.depth === 0) for (const w of this.idleWaiters.splice(0)) w();
-      else if (!this.closed && !this.timer) void this.loop();
+  /** Starts batches while there are events to take and room in flight. */
+  private loop(): void {
+    const limit = Math.max(1, this.options.concurrency ?? 1);
+    while (!this.gaveUp && this.inFlight.length < limit && this.taken < this.items.length) {
+      const start = this.taken;
+      const end = Math.min(this.items.length, start + this.options.batchSize);
+      this.taken = end;
+      const flight: InFlight = { end: this.pushed - (this.items.length - end), done: false };
+      this.inFlight.push(flight);
+      void this.run(this.items.slice(start, end), flight);
     }
+  }
+
+  /** Processes one batch until it succeeds (or the queue closes with the database still failing). */
+  private async run(batch: RawEvent[], flight: InFlight): Promise<void> {
+    let failures = 0;
+    let ok = false;
+    for (;;) {
+      try {
+        await this.options.process(batch);
+        ok = true;
+        break;
+      } catch (err) {
+        failures++;
+        this.options.onError?.(err, batch.length);
+        if (this.closed && failures >= 3) {
+          this.gaveUp = true;
+          break;
+        }
+        const delay = Math.min(this.options.maxRetryDelayMs ?? 5000, 100 * 2 ** Math.min(failures, 10));
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    // Given up while closing: the batch stays unprocessed (and `idle` unresolved); close's grace ends the wait.
+    if (!ok) return;
+    flight.done = true;
+    // Completions count in order: a batch done before an earlier one waits for it.
+    while (this.inFlight[0]?.done) {
+      const first = this.inFlight.shift() as InFlight;
+      const count = first.end - this.processed;
+      this.head += count;
+      this.processed = first.end;
+    }
+    this.compact();
+    this.wake();
+    if (this.taken < this.items.length) this.loop();
+    else if (this.depth === 0 && this.inFlight.length === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private compact(): void {
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
+      this.taken -= this.head;
       this.head = 0;
     }
   }

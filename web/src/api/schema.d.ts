@@ -5433,6 +5433,446 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/soc/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chi tiết một sự kiện (địa chỉ: id và thời điểm ts) */
+        get: {
+            parameters: {
+                query: {
+                    /** @description The event time, as in the hit (ISO) */
+                    ts: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            action: string | null;
+                            category: string[] | null;
+                            dataset: string | null;
+                            destinationIp: string | null;
+                            destinationPort: number | null;
+                            doc: {
+                                [key: string]: unknown;
+                            };
+                            hostName: string | null;
+                            id: string;
+                            input: string;
+                            kind: string | null;
+                            message: string | null;
+                            outcome: string | null;
+                            processName: string | null;
+                            receivedAt: string;
+                            severity: number | null;
+                            sourceId: string | null;
+                            sourceIp: string | null;
+                            sourcePort: number | null;
+                            systemId: string | null;
+                            tags: string[] | null;
+                            /** @description ISO time (UTC, microseconds): with id, the address of the event */
+                            ts: string;
+                            unitId: string | null;
+                            userName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tình trạng SIEM của nút: sự kiện/giây theo đầu vào, hàng đợi, lỗi phân tích, độ trễ lưu (SOC-16) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            history: {
+                                /** Format: date-time */
+                                at: string;
+                                droppedPerSecond: number;
+                                /** @description Sự kiện/giây theo đầu vào */
+                                inputs: {
+                                    [key: string]: number;
+                                };
+                                /** @description Tỷ lệ (0–1) sự kiện không phân tích được */
+                                parseErrorRate: number;
+                                queueDepth: number;
+                                receivedPerSecond: number;
+                                storageLagMs: number | null;
+                                storedPerSecond: number;
+                            }[];
+                            inventory: {
+                                never: number;
+                                openAlerts: number;
+                                silent: number;
+                                sources: number;
+                            } | null;
+                            /** @description Nút trả lời (số liệu là của nút này) */
+                            node: string;
+                            now: {
+                                /** Format: date-time */
+                                at: string;
+                                droppedPerSecond: number;
+                                /** @description Sự kiện/giây theo đầu vào */
+                                inputs: {
+                                    [key: string]: number;
+                                };
+                                /** @description Tỷ lệ (0–1) sự kiện không phân tích được */
+                                parseErrorRate: number;
+                                queueDepth: number;
+                                receivedPerSecond: number;
+                                storageLagMs: number | null;
+                                storedPerSecond: number;
+                            };
+                            sampleSeconds: number;
+                            totals: {
+                                dropped: number;
+                                inputs: {
+                                    bytes: number;
+                                    dropped: number;
+                                    dropReasons: {
+                                        [key: string]: number;
+                                    };
+                                    events: number;
+                                    input: string;
+                                }[];
+                                lastStoredAt: string | null;
+                                parsed: number;
+                                parseErrors: number;
+                                received: number;
+                                stored: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các lượt nhập tệp: của mình và của các đơn vị trong phạm vi (mới nhất trước) */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit: number;
+                    /** @description queued → running → done | failed | cancelled */
+                    state?: "queued" | "running" | "done" | "failed" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                bytesRead: number;
+                                compressed: boolean | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: {
+                                    id: string | null;
+                                    name: string;
+                                };
+                                encoding: string | null;
+                                errorCode: string | null;
+                                errorMessage: string | null;
+                                etaSeconds: number | null;
+                                eventsPerSecond: number | null;
+                                /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                                eventsSubmitted: number;
+                                fileName: string;
+                                finishedAt: string | null;
+                                format: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                                input: string;
+                                /** @description bytesRead / sizeBytes × 100 */
+                                percent: number;
+                                /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                                problemLines: number;
+                                requestedFormat: string;
+                                sizeBytes: number;
+                                startedAt: string | null;
+                                /** @description queued → running → done | failed | cancelled */
+                                state: "queued" | "running" | "done" | "failed" | "cancelled";
+                                unitId: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Tải lên tệp nhật ký để nhập phục vụ điều tra (thân yêu cầu là nội dung tệp, có thể nén gzip); xử lý nền */
+        post: {
+            parameters: {
+                query: {
+                    /** @description jsonl, suricata-eve, zeek-json, zeek-tsv, auth-log, nginx, apache, winlogbeat, get-winevent, lines; auto = detected from the first lines */
+                    format: "auto" | "jsonl" | "suricata-eve" | "zeek-json" | "zeek-tsv" | "auth-log" | "nginx" | "apache" | "winlogbeat" | "get-winevent" | "lines";
+                    /** @description Tệp nén gzip; không ghi = nhận biết theo byte đầu (1f 8b) */
+                    gzip?: boolean;
+                    /** @description Tên tệp gốc (để hiển thị, đoán loại Zeek) */
+                    name: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytesRead: number;
+                            compressed: boolean | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: {
+                                id: string | null;
+                                name: string;
+                            };
+                            encoding: string | null;
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            etaSeconds: number | null;
+                            eventsPerSecond: number | null;
+                            /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                            eventsSubmitted: number;
+                            fileName: string;
+                            finishedAt: string | null;
+                            format: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                            input: string;
+                            /** @description bytesRead / sizeBytes × 100 */
+                            percent: number;
+                            /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                            problemLines: number;
+                            requestedFormat: string;
+                            sizeBytes: number;
+                            startedAt: string | null;
+                            /** @description queued → running → done | failed | cancelled */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tiến độ một lượt nhập tệp: byte đã đọc, sự kiện, dòng lỗi, tốc độ, thời gian còn lại */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytesRead: number;
+                            compressed: boolean | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: {
+                                id: string | null;
+                                name: string;
+                            };
+                            encoding: string | null;
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            etaSeconds: number | null;
+                            eventsPerSecond: number | null;
+                            /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                            eventsSubmitted: number;
+                            fileName: string;
+                            finishedAt: string | null;
+                            format: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                            input: string;
+                            /** @description bytesRead / sizeBytes × 100 */
+                            percent: number;
+                            /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                            problemLines: number;
+                            requestedFormat: string;
+                            sizeBytes: number;
+                            startedAt: string | null;
+                            /** @description queued → running → done | failed | cancelled */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/imports/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hủy lượt nhập tệp (sự kiện đã nạp vẫn giữ, thuộc đầu vào file:<id>) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bytesRead: number;
+                            compressed: boolean | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            createdBy: {
+                                id: string | null;
+                                name: string;
+                            };
+                            encoding: string | null;
+                            errorCode: string | null;
+                            errorMessage: string | null;
+                            etaSeconds: number | null;
+                            eventsPerSecond: number | null;
+                            /** @description Sự kiện đã lưu bền (đã qua hàng đợi xử lý) */
+                            eventsSubmitted: number;
+                            fileName: string;
+                            finishedAt: string | null;
+                            format: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Đầu vào của các sự kiện đã nhập: file:<id> */
+                            input: string;
+                            /** @description bytesRead / sizeBytes × 100 */
+                            percent: number;
+                            /** @description Dòng giữ lại kèm nhãn lỗi (bị cắt, sai UTF-8, sai JSON…) */
+                            problemLines: number;
+                            requestedFormat: string;
+                            sizeBytes: number;
+                            startedAt: string | null;
+                            /** @description queued → running → done | failed | cancelled */
+                            state: "queued" | "running" | "done" | "failed" | "cancelled";
+                            unitId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/soc/ingest-tokens": {
         parameters: {
             query?: never;
@@ -5624,6 +6064,2020 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/soc/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Đầu vào SIEM: trạng thái bật/tắt, đang chạy trên máy chủ này, địa chỉ nghe, số sự kiện, byte, bị bỏ */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: {
+                                    host: string;
+                                    port: number;
+                                } | null;
+                                /** @description Bảng mã áp dụng */
+                                charset: string;
+                                connections: number;
+                                /** @description Trạng thái mong muốn (mọi máy chủ theo) */
+                                enabled: boolean;
+                                id: string;
+                                kind: "syslog-udp" | "syslog-tcp" | "syslog-tls" | "http" | "bulk";
+                                listen: {
+                                    host: string;
+                                    maxConnections: number | null;
+                                    port: number;
+                                } | null;
+                                problem: string | null;
+                                refusedConnections: number;
+                                /** @description Đang chạy trên máy chủ trả lời */
+                                running: boolean;
+                                /** @description Thiết lập riêng của đầu vào; thiếu khóa nào thì dùng cấu hình soc.syslog.* */
+                                settings: {
+                                    /** @description Bảng mã khi thông điệp không tự khai (mặc định UTF-8) */
+                                    charset?: string;
+                                    host?: string;
+                                    maxConnections?: number;
+                                    port?: number;
+                                };
+                                totals: {
+                                    bytes: number;
+                                    dropped: number;
+                                    dropReasons: {
+                                        [key: string]: number;
+                                    };
+                                    events: number;
+                                };
+                                /** Format: date-time */
+                                updatedAt: string;
+                                updatedBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/inputs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Sửa thiết lập của đầu vào: bảng mã, cổng, địa chỉ nghe, số kết nối tối đa */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Mã đầu vào: syslog-udp, syslog-tcp, syslog-tls, http, bulk */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description null: trở về giá trị cấu hình mặc định */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        charset?: string | null;
+                        host?: string | null;
+                        maxConnections?: number | null;
+                        port?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                host: string;
+                                port: number;
+                            } | null;
+                            /** @description Bảng mã áp dụng */
+                            charset: string;
+                            connections: number;
+                            /** @description Trạng thái mong muốn (mọi máy chủ theo) */
+                            enabled: boolean;
+                            id: string;
+                            kind: "syslog-udp" | "syslog-tcp" | "syslog-tls" | "http" | "bulk";
+                            listen: {
+                                host: string;
+                                maxConnections: number | null;
+                                port: number;
+                            } | null;
+                            problem: string | null;
+                            refusedConnections: number;
+                            /** @description Đang chạy trên máy chủ trả lời */
+                            running: boolean;
+                            /** @description Thiết lập riêng của đầu vào; thiếu khóa nào thì dùng cấu hình soc.syslog.* */
+                            settings: {
+                                /** @description Bảng mã khi thông điệp không tự khai (mặc định UTF-8) */
+                                charset?: string;
+                                host?: string;
+                                maxConnections?: number;
+                                port?: number;
+                            };
+                            totals: {
+                                bytes: number;
+                                dropped: number;
+                                dropReasons: {
+                                    [key: string]: number;
+                                };
+                                events: number;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/soc/inputs/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bật một đầu vào trên mọi máy chủ (SOC-16) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Mã đầu vào: syslog-udp, syslog-tcp, syslog-tls, http, bulk */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                host: string;
+                                port: number;
+                            } | null;
+                            /** @description Bảng mã áp dụng */
+                            charset: string;
+                            connections: number;
+                            /** @description Trạng thái mong muốn (mọi máy chủ theo) */
+                            enabled: boolean;
+                            id: string;
+                            kind: "syslog-udp" | "syslog-tcp" | "syslog-tls" | "http" | "bulk";
+                            listen: {
+                                host: string;
+                                maxConnections: number | null;
+                                port: number;
+                            } | null;
+                            problem: string | null;
+                            refusedConnections: number;
+                            /** @description Đang chạy trên máy chủ trả lời */
+                            running: boolean;
+                            /** @description Thiết lập riêng của đầu vào; thiếu khóa nào thì dùng cấu hình soc.syslog.* */
+                            settings: {
+                                /** @description Bảng mã khi thông điệp không tự khai (mặc định UTF-8) */
+                                charset?: string;
+                                host?: string;
+                                maxConnections?: number;
+                                port?: number;
+                            };
+                            totals: {
+                                bytes: number;
+                                dropped: number;
+                                dropReasons: {
+                                    [key: string]: number;
+                                };
+                                events: number;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/inputs/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tắt một đầu vào trên mọi máy chủ (SOC-16) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Mã đầu vào: syslog-udp, syslog-tcp, syslog-tls, http, bulk */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: {
+                                host: string;
+                                port: number;
+                            } | null;
+                            /** @description Bảng mã áp dụng */
+                            charset: string;
+                            connections: number;
+                            /** @description Trạng thái mong muốn (mọi máy chủ theo) */
+                            enabled: boolean;
+                            id: string;
+                            kind: "syslog-udp" | "syslog-tcp" | "syslog-tls" | "http" | "bulk";
+                            listen: {
+                                host: string;
+                                maxConnections: number | null;
+                                port: number;
+                            } | null;
+                            problem: string | null;
+                            refusedConnections: number;
+                            /** @description Đang chạy trên máy chủ trả lời */
+                            running: boolean;
+                            /** @description Thiết lập riêng của đầu vào; thiếu khóa nào thì dùng cấu hình soc.syslog.* */
+                            settings: {
+                                /** @description Bảng mã khi thông điệp không tự khai (mặc định UTF-8) */
+                                charset?: string;
+                                host?: string;
+                                maxConnections?: number;
+                                port?: number;
+                            };
+                            totals: {
+                                bytes: number;
+                                dropped: number;
+                                dropReasons: {
+                                    [key: string]: number;
+                                };
+                                events: number;
+                            };
+                            /** Format: date-time */
+                            updatedAt: string;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/ip-ranges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dải IP công khai của các hệ thống (SOC-17), với các dải chồng lấn */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description CIDR đã chuẩn hóa (địa chỉ mạng / độ dài tiền tố) */
+                                cidr: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description Dải IP (trong phạm vi của bạn) chồng lấn dải này */
+                                overlaps: {
+                                    cidr: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    systemCode: string;
+                                }[];
+                                /** @description Số dải chồng lấn thuộc đơn vị ngoài phạm vi của bạn */
+                                overlapsOutsideScope: number;
+                                systemCode: string;
+                                /** Format: uuid */
+                                systemId: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Đăng ký dải IP công khai của một hệ thống thông tin (chuẩn hóa CIDR, báo chồng lấn) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description IPv4/IPv6 hoặc CIDR, ví dụ 203.0.113.0/24 */
+                        cidr: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        systemId: string;
+                        /** Format: uuid */
+                        unitId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description CIDR đã chuẩn hóa (địa chỉ mạng / độ dài tiền tố) */
+                            cidr: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Dải IP (trong phạm vi của bạn) chồng lấn dải này */
+                            overlaps: {
+                                cidr: string;
+                                /** Format: uuid */
+                                id: string;
+                                systemCode: string;
+                            }[];
+                            /** @description Số dải chồng lấn thuộc đơn vị ngoài phạm vi của bạn */
+                            overlapsOutsideScope: number;
+                            systemCode: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/ip-ranges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chi tiết dải IP công khai */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description CIDR đã chuẩn hóa (địa chỉ mạng / độ dài tiền tố) */
+                            cidr: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Dải IP (trong phạm vi của bạn) chồng lấn dải này */
+                            overlaps: {
+                                cidr: string;
+                                /** Format: uuid */
+                                id: string;
+                                systemCode: string;
+                            }[];
+                            /** @description Số dải chồng lấn thuộc đơn vị ngoài phạm vi của bạn */
+                            overlapsOutsideScope: number;
+                            systemCode: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Xóa dải IP công khai */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Sửa dải IP công khai */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cidr?: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        systemId?: string;
+                        /** Format: uuid */
+                        unitId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description CIDR đã chuẩn hóa (địa chỉ mạng / độ dài tiền tố) */
+                            cidr: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** @description Dải IP (trong phạm vi của bạn) chồng lấn dải này */
+                            overlaps: {
+                                cidr: string;
+                                /** Format: uuid */
+                                id: string;
+                                systemCode: string;
+                            }[];
+                            /** @description Số dải chồng lấn thuộc đơn vị ngoài phạm vi của bạn */
+                            overlapsOutsideScope: number;
+                            systemCode: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/soc/pipelines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Luồng xử lý nhật ký: có sẵn và của người vận hành, kèm nội dung YAML */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description Đang được dùng trên máy chủ này */
+                                active: boolean;
+                                description: string;
+                                enabled: boolean;
+                                id: string;
+                                loadError: string | null;
+                                name: string;
+                                /** @description shipped: có sẵn, chỉ đọc; operator: do người vận hành viết */
+                                origin: "shipped" | "operator";
+                                /** @description Luồng của người vận hành thay thế luồng có sẵn cùng mã */
+                                overrides: boolean;
+                                priority: number;
+                                source: string;
+                                updatedAt: string | null;
+                                updatedBy: string | null;
+                                version: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Thêm luồng xử lý (YAML); cùng mã với luồng có sẵn thì thay thế luồng đó */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        enabled?: boolean;
+                        /** @description Nội dung YAML của luồng xử lý */
+                        source: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Đang được dùng trên máy chủ này */
+                            active: boolean;
+                            description: string;
+                            enabled: boolean;
+                            id: string;
+                            loadError: string | null;
+                            name: string;
+                            /** @description shipped: có sẵn, chỉ đọc; operator: do người vận hành viết */
+                            origin: "shipped" | "operator";
+                            /** @description Luồng của người vận hành thay thế luồng có sẵn cùng mã */
+                            overrides: boolean;
+                            priority: number;
+                            source: string;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/pipelines/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sửa luồng xử lý của người vận hành (nội dung YAML, bật/tắt) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Mã luồng xử lý: chữ thường, số, ".", "_", "-"
+                     * @example nginx
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled?: boolean;
+                        /** @description Nội dung YAML của luồng xử lý */
+                        source: string;
+                        /** @description Phiên bản đang sửa (chống ghi đè) */
+                        version?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Đang được dùng trên máy chủ này */
+                            active: boolean;
+                            description: string;
+                            enabled: boolean;
+                            id: string;
+                            loadError: string | null;
+                            name: string;
+                            /** @description shipped: có sẵn, chỉ đọc; operator: do người vận hành viết */
+                            origin: "shipped" | "operator";
+                            /** @description Luồng của người vận hành thay thế luồng có sẵn cùng mã */
+                            overrides: boolean;
+                            priority: number;
+                            source: string;
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                            version: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Xóa luồng xử lý của người vận hành (luồng có sẵn cùng mã được dùng lại) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /**
+                     * @description Mã luồng xử lý: chữ thường, số, ".", "_", "-"
+                     * @example nginx
+                     */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/pipelines/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chạy thử một luồng xử lý (nội dung YAML hoặc mã) trên các dòng/tài liệu mẫu */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Mã luồng xử lý: chữ thường, số, ".", "_", "-"
+                         * @example nginx
+                         */
+                        id?: string;
+                        samples: {
+                            doc?: {
+                                [key: string]: unknown;
+                            };
+                            kind?: "syslog-udp" | "syslog-tcp" | "syslog-tls" | "http" | "bulk" | "file" | "audit" | "lgsp";
+                            peer?: string;
+                            /**
+                             * @description Mã luồng xử lý: chữ thường, số, ".", "_", "-"
+                             * @example nginx
+                             */
+                            pipeline?: string;
+                            tags?: string[];
+                            text?: string;
+                        }[];
+                        /** @description Nội dung YAML của luồng xử lý */
+                        source?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            results: {
+                                doc: {
+                                    [key: string]: unknown;
+                                };
+                                dropped: boolean;
+                                error: string | null;
+                                pipeline: string | null;
+                                /** Format: date-time */
+                                ts: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/saved-searches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tìm kiếm đã lưu của mình và tìm kiếm người khác dùng chung */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                columns: string[];
+                                createdAt: string;
+                                id: string;
+                                name: string;
+                                /** @description The caller owns it (may change and delete it) */
+                                own: boolean;
+                                ownerName: string;
+                                query: string;
+                                shared: boolean;
+                                timeRange: {
+                                    from?: string;
+                                    last?: string;
+                                    to?: string;
+                                };
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Lưu một tìm kiếm (shared: dùng chung cho người có quyền xem sự kiện) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        columns: string[];
+                        name: string;
+                        query: string;
+                        /** @default false */
+                        shared: boolean;
+                        timeRange: {
+                            from?: string;
+                            last?: string;
+                            to?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: string[];
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            /** @description The caller owns it (may change and delete it) */
+                            own: boolean;
+                            ownerName: string;
+                            query: string;
+                            shared: boolean;
+                            timeRange: {
+                                from?: string;
+                                last?: string;
+                                to?: string;
+                            };
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/saved-searches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Một tìm kiếm đã lưu */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: string[];
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            /** @description The caller owns it (may change and delete it) */
+                            own: boolean;
+                            ownerName: string;
+                            query: string;
+                            shared: boolean;
+                            timeRange: {
+                                from?: string;
+                                last?: string;
+                                to?: string;
+                            };
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Sửa tìm kiếm đã lưu của mình */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        columns: string[];
+                        name: string;
+                        query: string;
+                        /** @default false */
+                        shared: boolean;
+                        timeRange: {
+                            from?: string;
+                            last?: string;
+                            to?: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            columns: string[];
+                            createdAt: string;
+                            id: string;
+                            name: string;
+                            /** @description The caller owns it (may change and delete it) */
+                            own: boolean;
+                            ownerName: string;
+                            query: string;
+                            shared: boolean;
+                            timeRange: {
+                                from?: string;
+                                last?: string;
+                                to?: string;
+                            };
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Xóa tìm kiếm đã lưu của mình */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tìm sự kiện theo câu truy vấn (KQL/Lucene rút gọn) trong một khoảng thời gian, mới nhất trước */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cursor?: string;
+                        from?: string;
+                        /** @description 15m, 24h, 7d… */
+                        last?: string;
+                        /** @default  */
+                        query: string;
+                        /** @default 50 */
+                        size: number;
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Start of the searched range (inclusive), ISO */
+                            from: string;
+                            hits: {
+                                action: string | null;
+                                category: string[] | null;
+                                dataset: string | null;
+                                destinationIp: string | null;
+                                destinationPort: number | null;
+                                doc: {
+                                    [key: string]: unknown;
+                                };
+                                hostName: string | null;
+                                id: string;
+                                input: string;
+                                kind: string | null;
+                                message: string | null;
+                                outcome: string | null;
+                                processName: string | null;
+                                receivedAt: string;
+                                severity: number | null;
+                                sourceId: string | null;
+                                sourceIp: string | null;
+                                sourcePort: number | null;
+                                systemId: string | null;
+                                tags: string[] | null;
+                                /** @description ISO time (UTC, microseconds): with id, the address of the event */
+                                ts: string;
+                                unitId: string | null;
+                                userName: string | null;
+                            }[];
+                            nextCursor: string | null;
+                            /** @description End of the searched range (exclusive), ISO */
+                            to: string;
+                            /** @description Milliseconds the search took on the server */
+                            took: number;
+                            total: {
+                                /** @description gte: more matches than counted (the count stops at a cap to stay fast) */
+                                relation: "eq" | "gte";
+                                value: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/search/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Xuất kết quả tìm kiếm ra CSV (chọn cột) hoặc NDJSON (cả sự kiện), truyền dần, có giới hạn dòng */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description CSV columns (ECS field names); NDJSON always carries whole events
+                         * @default [
+                         *       "@timestamp",
+                         *       "event.dataset",
+                         *       "host.name",
+                         *       "source.ip",
+                         *       "user.name",
+                         *       "event.action",
+                         *       "message"
+                         *     ]
+                         */
+                        columns: string[];
+                        /** @default csv */
+                        format: "csv" | "ndjson";
+                        from?: string;
+                        /** @description 15m, 24h, 7d… */
+                        last?: string;
+                        /** @default 10000 */
+                        limit: number;
+                        /** @default  */
+                        query: string;
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/search/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Các trường có trong mẫu kết quả mới nhất và giá trị hay gặp (thanh trường bên) */
+        get: {
+            parameters: {
+                query: {
+                    from?: string;
+                    /** @description 15m, 24h, 7d… */
+                    last?: string;
+                    query: string;
+                    sample: number;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            fields: {
+                                /** @description Kept in its own indexed column (fast to search) */
+                                column: boolean;
+                                /** @description Sampled events holding the field */
+                                count: number;
+                                field: string;
+                                topValues: {
+                                    count: number;
+                                    value: string;
+                                }[];
+                            }[];
+                            /** @description Newest matching events the sidebar was computed from */
+                            sampled: number;
+                            took: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/search/histogram": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Biểu đồ số sự kiện theo thời gian (tự chọn bước), có thể tách theo giá trị của một trường */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        field?: string;
+                        from?: string;
+                        /** @description 15m, 24h, 7d… */
+                        last?: string;
+                        /** @default  */
+                        query: string;
+                        /** @default 5 */
+                        series: number;
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buckets: {
+                                /** @description Bucket start (ISO); buckets align to midnight in Asia/Ho_Chi_Minh */
+                                at: string;
+                                count: number;
+                                /** @description Per series, in the order of series */
+                                counts?: number[];
+                                other?: number;
+                            }[];
+                            field: string | null;
+                            /** @description Start of the searched range (inclusive), ISO */
+                            from: string;
+                            /** @description Bucket width: 1m, 5m, 15m, 1h, 1d… */
+                            interval: string;
+                            intervalMs: number;
+                            /** @description Top values of the split field, in the order of counts */
+                            series: string[];
+                            /** @description End of the searched range (exclusive), ISO */
+                            to: string;
+                            took: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/search/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Các giá trị nhiều nhất của một trường (top-N) và số còn lại */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        field: string;
+                        from?: string;
+                        /** @description 15m, 24h, 7d… */
+                        last?: string;
+                        /** @default  */
+                        query: string;
+                        /** @default 10 */
+                        size: number;
+                        to?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            buckets: {
+                                count: number;
+                                value: string;
+                            }[];
+                            field: string;
+                            /** @description Start of the searched range (inclusive), ISO */
+                            from: string;
+                            /** @description Count of all other values */
+                            other: number;
+                            /** @description End of the searched range (exclusive), ISO */
+                            to: string;
+                            took: number;
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Nguồn nhật ký (máy chủ, thiết bị mạng, tác tử, cảm biến, ứng dụng) trong phạm vi; lọc, tìm không dấu */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description host: máy chủ; network-device: thiết bị mạng; agent: tác tử; sensor: cảm biến; application: ứng dụng */
+                    kind?: "host" | "network-device" | "agent" | "sensor" | "application";
+                    limit?: number;
+                    offset?: number;
+                    /** @description Tìm theo tên (không dấu), khóa, địa chỉ */
+                    q?: string;
+                    /** @description reporting: đang gửi; silent: im lặng quá thời gian dự kiến; never: chưa từng gửi */
+                    state?: "reporting" | "silent" | "never";
+                    systemId?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                address: string | null;
+                                /** @description Khoảng thời gian áp dụng; 0 = không theo dõi */
+                                effectiveIntervalSeconds: number;
+                                events: number;
+                                expectedIntervalSeconds: number | null;
+                                firstSeen: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                inputKind: string;
+                                /** @description Khóa nhận diện: <nhóm đầu vào>|<agent|host|observer|ip>:<giá trị> */
+                                key: string;
+                                /** @description host: máy chủ; network-device: thiết bị mạng; agent: tác tử; sensor: cảm biến; application: ứng dụng */
+                                kind: "host" | "network-device" | "agent" | "sensor" | "application";
+                                lastSeen: string | null;
+                                name: string;
+                                retentionDays: number | null;
+                                silentSince: string | null;
+                                /** @description reporting: đang gửi; silent: im lặng quá thời gian dự kiến; never: chưa từng gửi */
+                                state: "reporting" | "silent" | "never";
+                                systemCode: string | null;
+                                systemId: string | null;
+                                systemName: string | null;
+                                unitCode: string | null;
+                                unitId: string | null;
+                                unitName: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chi tiết nguồn nhật ký */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** @description Khoảng thời gian áp dụng; 0 = không theo dõi */
+                            effectiveIntervalSeconds: number;
+                            events: number;
+                            expectedIntervalSeconds: number | null;
+                            firstSeen: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            inputKind: string;
+                            /** @description Khóa nhận diện: <nhóm đầu vào>|<agent|host|observer|ip>:<giá trị> */
+                            key: string;
+                            /** @description host: máy chủ; network-device: thiết bị mạng; agent: tác tử; sensor: cảm biến; application: ứng dụng */
+                            kind: "host" | "network-device" | "agent" | "sensor" | "application";
+                            lastSeen: string | null;
+                            name: string;
+                            retentionDays: number | null;
+                            silentSince: string | null;
+                            /** @description reporting: đang gửi; silent: im lặng quá thời gian dự kiến; never: chưa từng gửi */
+                            state: "reporting" | "silent" | "never";
+                            systemCode: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            unitCode: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Sửa nguồn: tên, loại, đơn vị, hệ thống thông tin, chu kỳ gửi dự kiến, số ngày lưu giữ */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        expectedIntervalSeconds?: number | null;
+                        /** @description host: máy chủ; network-device: thiết bị mạng; agent: tác tử; sensor: cảm biến; application: ứng dụng */
+                        kind?: "host" | "network-device" | "agent" | "sensor" | "application";
+                        name?: string;
+                        retentionDays?: number | null;
+                        systemId?: string | null;
+                        unitId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            /** @description Khoảng thời gian áp dụng; 0 = không theo dõi */
+                            effectiveIntervalSeconds: number;
+                            events: number;
+                            expectedIntervalSeconds: number | null;
+                            firstSeen: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            inputKind: string;
+                            /** @description Khóa nhận diện: <nhóm đầu vào>|<agent|host|observer|ip>:<giá trị> */
+                            key: string;
+                            /** @description host: máy chủ; network-device: thiết bị mạng; agent: tác tử; sensor: cảm biến; application: ứng dụng */
+                            kind: "host" | "network-device" | "agent" | "sensor" | "application";
+                            lastSeen: string | null;
+                            name: string;
+                            retentionDays: number | null;
+                            silentSince: string | null;
+                            /** @description reporting: đang gửi; silent: im lặng quá thời gian dự kiến; never: chưa từng gửi */
+                            state: "reporting" | "silent" | "never";
+                            systemCode: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            unitCode: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/soc/sources/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cảnh báo nguồn ngừng gửi: đang mở và gần đây (SOC-25) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Cảnh báo gần đây: số ngày */
+                    days?: number;
+                    limit?: number;
+                    /** @description Chỉ cảnh báo đang mở */
+                    open?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            clearedAt: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: date-time */
+                            lastSeen: string;
+                            open: boolean;
+                            /** Format: date-time */
+                            raisedAt: string;
+                            /** Format: uuid */
+                            sourceId: string;
+                            /** @description host: máy chủ; network-device: thiết bị mạng; agent: tác tử; sensor: cảm biến; application: ứng dụng */
+                            sourceKind: "host" | "network-device" | "agent" | "sensor" | "application";
+                            sourceName: string;
+                            unitCode: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                        }[];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/store/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dung lượng và khối lượng sự kiện của kho sự kiện SIEM (theo ngày UTC)
+         * @description Partition figures (rows, bytes on disk) only for readers who see all units; events and bytes written per day and per source/dataset within the reader’s units.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First UTC day (YYYY-MM-DD); default 30 days ago */
+                    from?: string;
+                    /** @description Last UTC day, included; default today */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                bytes: number;
+                                /** Format: date */
+                                day: string;
+                                events: number;
+                            }[];
+                            /** Format: date */
+                            from: string;
+                            partitions: {
+                                bytes: number;
+                                /** Format: date */
+                                day: string;
+                                name: string;
+                                rows: number;
+                                rowsEstimated: boolean;
+                            }[] | null;
+                            sources: {
+                                bytes: number;
+                                dataset: string | null;
+                                events: number;
+                                sourceId: string | null;
+                                unitId: string | null;
+                            }[];
+                            /** Format: date */
+                            to: string;
+                            totals: {
+                                bytes: number;
+                                events: number;
+                                partitions: number | null;
+                                storedBytes: number | null;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hệ thống thông tin (đối tượng giám sát, SOC-10) của các đơn vị trong phạm vi */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number;
+                    /** @description Tìm theo tên (không dấu) hoặc mã */
+                    q?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                description: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** @description Số dải IP công khai đã đăng ký */
+                                ranges: number;
+                                securityLevel: number;
+                                unitCode: string | null;
+                                /** Format: uuid */
+                                unitId: string;
+                                unitName: string | null;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Đăng ký hệ thống thông tin với cấp độ theo Nghị định 85/2016/NĐ-CP */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Mã hệ thống: 2–40 ký tự a-z, 0-9, - (dùng trong nhãn sự kiện system:<mã>)
+                         * @example cong-dich-vu-cong
+                         */
+                        code: string;
+                        description?: string | null;
+                        /** @description Tên hệ thống thông tin */
+                        name: string;
+                        /** @description Cấp độ an toàn hệ thống thông tin theo Nghị định 85/2016/NĐ-CP (1–5) */
+                        securityLevel: number;
+                        /** Format: uuid */
+                        unitId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Số dải IP công khai đã đăng ký */
+                            ranges: number;
+                            securityLevel: number;
+                            unitCode: string | null;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/systems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Chi tiết hệ thống thông tin */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Số dải IP công khai đã đăng ký */
+                            ranges: number;
+                            securityLevel: number;
+                            unitCode: string | null;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Xóa hệ thống thông tin (khi không còn dải IP; các nguồn gắn với nó được bỏ gắn) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Sửa hệ thống thông tin */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description Mã hệ thống: 2–40 ký tự a-z, 0-9, - (dùng trong nhãn sự kiện system:<mã>)
+                         * @example cong-dich-vu-cong
+                         */
+                        code?: string;
+                        description?: string | null;
+                        name?: string;
+                        /** @description Cấp độ an toàn hệ thống thông tin theo Nghị định 85/2016/NĐ-CP (1–5) */
+                        securityLevel?: number;
+                        /** Format: uuid */
+                        unitId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            description: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** @description Số dải IP công khai đã đăng ký */
+                            ranges: number;
+                            securityLevel: number;
+                            unitCode: string | null;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string | null;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/system/audit/retention": {

@@ -5,7 +5,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { createTestApp, loginAs, type TestApp } from '../../../../test/helpers/app.ts';
 import type { RawEvent } from '../../contracts.ts';
 import { issueToken, recordRawEvents } from '../testing.ts';
 
@@ -124,5 +124,24 @@ describe('POST /api/soc/ingest/events', () => {
     const bad = await post('{"a":');
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'SOC_INGEST_JSON_INVALID']);
     expect(seen).toHaveLength(0);
+  });
+});
+
+describe('the input switch', () => {
+  it('answers 503 SOC_INPUT_STOPPED while the http input is stopped, takes nothing, and takes events again once started', async () => {
+    const admin = await loginAs(t, { roles: ['tech_admin'] });
+    const call = (url: string) => t.app.inject({ method: 'POST', url, headers: admin.headers });
+    const stop = await call('/api/soc/inputs/http/stop');
+    expect(stop.statusCode, stop.body).toBe(200);
+    const refused = await post(JSON.stringify({ message: 'khi dừng' }));
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().code).toBe('SOC_INPUT_STOPPED');
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(seen).toHaveLength(0);
+    const start = await call('/api/soc/inputs/http/start');
+    expect(start.statusCode, start.body).toBe(200);
+    const taken = await post(JSON.stringify({ message: 'khi chạy lại' }));
+    expect(taken.statusCode).toBe(202);
+    expect(seen).toHaveLength(1);
   });
 });

@@ -46,7 +46,7 @@ export function hashSecret(secret: string): string {
 
 /**
  * The id and secret in an `Authorization` header: `Bearer tsi.<id>.<secret>`, `ApiKey base64(id:secret)`
- * (Beats' `api_key: "id:secret"`, Elasticsearch's form) or `Basic base64(id:secret)` (Logstash, Fluent Bit,
+ * (Beats' `api_key` set to `<id>:<secret>`, Elasticsearch's form) or `Basic base64(id:secret)` (Logstash, Fluent Bit,
  * Vector `user`/`password`). Null when it has none of these shapes.
  */
 export function parseAuthorization(header: string | undefined): { id: string; secret: string } | null {
