@@ -10,10 +10,17 @@ import {
   AppstoreOutlined,
   AuditOutlined,
   BarChartOutlined,
+  BranchesOutlined,
   CloudServerOutlined,
   DashboardOutlined,
   FieldTimeOutlined,
+  FileSearchOutlined,
+  GlobalOutlined,
+  HddOutlined,
+  ImportOutlined,
+  KeyOutlined,
   LockOutlined,
+  MonitorOutlined,
   SafetyCertificateOutlined,
   SwapOutlined,
   TeamOutlined,
@@ -23,9 +30,10 @@ import {
 import type { ComponentType, ReactNode } from 'react';
 import { createElement } from 'react';
 import { lgspMenu } from '../features/lgsp/menu';
+import { socMenu } from '../features/soc/menu';
 import { shell, type Text } from '../i18n/messages';
 
-export type MenuGroup = 'system' | 'lgsp';
+export type MenuGroup = 'system' | 'lgsp' | 'soc';
 
 /** One screen of the console. */
 export interface Feature {
@@ -42,6 +50,7 @@ export interface Feature {
 export const menuGroups: Record<MenuGroup, Text> = {
   system: shell.menuSystem,
   lgsp: lgspMenu.group,
+  soc: socMenu.group,
 };
 
 const icon = (c: ComponentType) => createElement(c);
@@ -158,6 +167,62 @@ export const features: Feature[] = [
     group: 'lgsp',
     permissions: ['lgsp.registry.read'],
     page: () => import('../features/lgsp/MaintenancePage'),
+  },
+  {
+    path: '/soc/search',
+    label: socMenu.search,
+    icon: icon(FileSearchOutlined),
+    group: 'soc',
+    permissions: ['soc.events.read'],
+    page: () => import('../features/soc/search/SearchPage'),
+  },
+  {
+    path: '/soc/sources',
+    label: socMenu.sources,
+    icon: icon(HddOutlined),
+    group: 'soc',
+    permissions: ['soc.sources.read'],
+    page: () => import('../features/soc/SourcesPage'),
+  },
+  {
+    path: '/soc/systems',
+    label: socMenu.systems,
+    icon: icon(GlobalOutlined),
+    group: 'soc',
+    permissions: ['soc.sources.read'],
+    page: () => import('../features/soc/SystemsPage'),
+  },
+  {
+    path: '/soc/health',
+    label: socMenu.health,
+    icon: icon(MonitorOutlined),
+    group: 'soc',
+    permissions: ['soc.sources.read', 'soc.config.write'],
+    page: () => import('../features/soc/HealthPage'),
+  },
+  {
+    path: '/soc/pipelines',
+    label: socMenu.pipelines,
+    icon: icon(BranchesOutlined),
+    group: 'soc',
+    permissions: ['soc.events.read', 'soc.config.write'],
+    page: () => import('../features/soc/PipelinesPage'),
+  },
+  {
+    path: '/soc/tokens',
+    label: socMenu.tokens,
+    icon: icon(KeyOutlined),
+    group: 'soc',
+    permissions: ['soc.config.write'],
+    page: () => import('../features/soc/TokensPage'),
+  },
+  {
+    path: '/soc/imports',
+    label: socMenu.imports,
+    icon: icon(ImportOutlined),
+    group: 'soc',
+    permissions: ['soc.events.read'],
+    page: () => import('../features/soc/ImportsPage'),
   },
 ];
 
