@@ -38,8 +38,31 @@ function toRow(r: RawRow): InputRow {
   };
 }
 
+/** The inputs every node has, enabled until an operator stops them. */
+export const BUILTIN_INPUTS: readonly RegisteredKind[] = [
+  'syslog-udp',
+  'syslog-tcp',
+  'syslog-tls',
+  'http',
+  'bulk',
+];
+
+/**
+ * Adds the built-in inputs that have no row yet (one statement). Not a migration seed, so a freshly migrated
+ * database stays empty and a backup can be restored into it.
+ */
+async function ensureBuiltins(db: Db, ids: readonly string[] = BUILTIN_INPUTS): Promise<void> {
+  const known = ids.filter((id) => (BUILTIN_INPUTS as readonly string[]).includes(id));
+  if (known.length === 0) return;
+  await db.execute(sql`
+    insert into soc_inputs (id, kind)
+    select id, id from unnest(${`{${known.join(',')}}`}::text[]) as id
+    on conflict (id) do nothing`);
+}
+
 /** Every input, by id. */
 export async function listInputs(db: Db): Promise<InputRow[]> {
+  await ensureBuiltins(db);
   const rows = await queryRows<RawRow>(
     db,
     sql`select id, kind, enabled, settings, updated_at, updated_by from soc_inputs order by id`,
@@ -49,6 +72,7 @@ export async function listInputs(db: Db): Promise<InputRow[]> {
 
 /** One input locked for a change in `tx`, or null. */
 export async function lockInput(tx: Db, id: string): Promise<InputRow | null> {
+  await ensureBuiltins(tx, [id]);
   const [row] = await queryRows<RawRow>(
     tx,
     sql`select id, kind, enabled, settings, updated_at, updated_by from soc_inputs where id = ${id} for update`,

@@ -11,9 +11,5 @@ create table soc_inputs (
   updated_by text
 );
 
-insert into soc_inputs (id, kind) values
-  ('syslog-udp', 'syslog-udp'),
-  ('syslog-tcp', 'syslog-tcp'),
-  ('syslog-tls', 'syslog-tls'),
-  ('http', 'http'),
-  ('bulk', 'bulk');
+-- No seed rows: a migrated database stays empty so a backup can be restored into it. The store adds the
+-- built-in inputs (src/soc/inputs/store.ts BUILTIN_INPUTS) the first time it reads them.
