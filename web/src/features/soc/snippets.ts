@@ -5,6 +5,9 @@
  */
 import type { IssuedToken } from './api';
 
+/** A value in double quotes, as YAML, TOML and Logstash configuration write strings (escapes included). */
+const quoted = (value: string): string => JSON.stringify(value);
+
 export interface Snippet {
   name: string;
   language: string;
@@ -29,7 +32,7 @@ export function shipperSnippets(
         '# filebeat.yml / winlogbeat.yml',
         'output.elasticsearch:',
         `  hosts: ["${es}"]`,
-        `  api_key: "${token.apiKey}"`,
+        `  api_key: ${quoted(token.apiKey)}`,
         ...(tls ? ['  ssl.verification_mode: full'] : []),
         'setup.ilm.enabled: false',
         'setup.template.enabled: false',
@@ -61,8 +64,8 @@ export function shipperSnippets(
         `endpoints = ["${es}"]`,
         'api_version = "v8"',
         'auth.strategy = "basic"',
-        `auth.user = "${token.username}"`,
-        `auth.password = "${token.password}"`,
+        `auth.user = ${quoted(token.username)}`,
+        `auth.password = ${quoted(token.password)}`,
       ].join('\n'),
     },
     {
@@ -72,8 +75,8 @@ export function shipperSnippets(
         'output {',
         '  elasticsearch {',
         `    hosts => ["${es}"]`,
-        `    user => "${token.username}"`,
-        `    password => "${token.password}"`,
+        `    user => ${quoted(token.username)}`,
+        `    password => ${quoted(token.password)}`,
         '    ilm_enabled => false',
         '    manage_template => false',
         '  }',
