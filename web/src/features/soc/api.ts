@@ -1,8 +1,8 @@
 /**
- * Types and calls of the SOC screens. The SIEM's server parts are being merged one by one: until a part's
- * routes are in web/src/api/schema.d.ts, its shapes are written here from its routes.ts (TypeBox schemas,
- * the contract) and called through `soc`, a thin untyped view of the same client (same CSRF header, same
- * problem handling). Once merged, a type here becomes `ResponseOf<…>` and its call the typed `api`.
+ * Types and calls of the SOC screens. Response types come from the generated client (`ResponseOf<…>`), so a
+ * schema change on the server breaks the build here; the calls still go through `soc`, a thin untyped view of
+ * the same client (same CSRF header, same problem handling), written while the server parts were unmerged:
+ * moving them to the typed `api` is what remains.
  */
 import { api, call, type ResponseOf } from '../../api/client';
 
@@ -56,70 +56,16 @@ export interface QueryFields {
   last?: string;
 }
 
-export interface Hit {
-  ts: string;
-  id: string;
-  receivedAt: string;
-  input: string;
-  sourceId: string | null;
-  unitId: string | null;
-  systemId: string | null;
-  dataset: string | null;
-  kind: string | null;
-  category: string[] | null;
-  action: string | null;
-  outcome: string | null;
-  severity: number | null;
-  hostName: string | null;
-  sourceIp: string | null;
-  sourcePort: number | null;
-  destinationIp: string | null;
-  destinationPort: number | null;
-  userName: string | null;
-  processName: string | null;
-  message: string | null;
-  tags: string[] | null;
-  doc: Record<string, unknown>;
-}
+/** One event of a search answer, as the server's schema gives it (generated client). */
+export type Hit = ResponseOf<'/api/soc/search', 'post'>['hits'][number];
 
-export interface SearchResult {
-  hits: Hit[];
-  total: { value: number; relation: 'eq' | 'gte' };
-  nextCursor: string | null;
-  took: number;
-  from: string;
-  to: string;
-}
+export type SearchResult = ResponseOf<'/api/soc/search', 'post'>;
 
-export interface HistogramResult {
-  interval: string;
-  intervalMs: number;
-  field: string | null;
-  series: string[];
-  buckets: { at: string; count: number; counts?: number[]; other?: number }[];
-  took: number;
-  from: string;
-  to: string;
-}
+export type HistogramResult = ResponseOf<'/api/soc/search/histogram', 'post'>;
 
-export interface FieldsResult {
-  sampled: number;
-  fields: { field: string; count: number; column: boolean; topValues: { value: string; count: number }[] }[];
-  took: number;
-}
+export type FieldsResult = ResponseOf<'/api/soc/search/fields', 'get'>;
 
-export interface SavedSearch {
-  id: string;
-  name: string;
-  query: string;
-  timeRange: { last?: string; from?: string; to?: string };
-  columns: string[];
-  shared: boolean;
-  ownerName: string;
-  own: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type SavedSearch = ResponseOf<'/api/soc/saved-searches/{id}', 'get'>;
 
 // ------------------------------------------------------------------ sources (src/soc/sources/schema.ts)
 
@@ -127,28 +73,7 @@ export const sourceKinds = ['host', 'network-device', 'agent', 'sensor', 'applic
 export type SourceKind = (typeof sourceKinds)[number];
 export type SourceState = 'reporting' | 'silent' | 'never';
 
-export interface Source {
-  id: string;
-  key: string;
-  inputKind: string;
-  kind: SourceKind;
-  name: string;
-  address: string | null;
-  unitId: string | null;
-  unitCode: string | null;
-  unitName: string | null;
-  systemId: string | null;
-  systemCode: string | null;
-  systemName: string | null;
-  expectedIntervalSeconds: number | null;
-  effectiveIntervalSeconds: number;
-  retentionDays: number | null;
-  state: SourceState;
-  silentSince: string | null;
-  firstSeen: string | null;
-  lastSeen: string | null;
-  events: number;
-}
+export type Source = ResponseOf<'/api/soc/sources/{id}', 'get'>;
 
 export interface SilenceAlert {
   id: string;
@@ -164,32 +89,9 @@ export interface SilenceAlert {
   open: boolean;
 }
 
-export interface InfoSystem {
-  id: string;
-  unitId: string;
-  unitCode: string | null;
-  unitName: string | null;
-  code: string;
-  name: string;
-  securityLevel: number;
-  description: string | null;
-  ranges: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type InfoSystem = ResponseOf<'/api/soc/systems/{id}', 'get'>;
 
-export interface IpRange {
-  id: string;
-  cidr: string;
-  systemId: string;
-  systemCode: string;
-  unitId: string;
-  description: string | null;
-  overlaps: { id: string; cidr: string; systemCode: string }[];
-  overlapsOutsideScope: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type IpRange = ResponseOf<'/api/soc/ip-ranges/{id}', 'get'>;
 
 export interface PageOf<T> {
   items: T[];
@@ -203,20 +105,7 @@ export type IssuedToken = ResponseOf<'/api/soc/ingest-tokens', 'post'>;
 
 // ------------------------------------------------------------------ store report (src/soc/store/routes.ts)
 
-export interface StoreReport {
-  from: string;
-  to: string;
-  partitions: { day: string; name: string; rows: number; rowsEstimated: boolean; bytes: number }[] | null;
-  days: { day: string; events: number; bytes: number }[];
-  sources: {
-    sourceId: string | null;
-    unitId: string | null;
-    dataset: string | null;
-    events: number;
-    bytes: number;
-  }[];
-  totals: { events: number; bytes: number; storedBytes: number | null; partitions: number | null };
-}
+export type StoreReport = ResponseOf<'/api/soc/store/report', 'get'>;
 
 // ------------------------------------------------------------------ inputs and health (SOC-16)
 
@@ -256,28 +145,7 @@ export interface HealthSample {
   storageLagMs: number | null;
 }
 
-export interface SiemHealth {
-  node: string;
-  sampleSeconds: number;
-  now: HealthSample;
-  history: HealthSample[];
-  totals: {
-    received: number;
-    dropped: number;
-    parsed: number;
-    parseErrors: number;
-    stored: number;
-    lastStoredAt: string | null;
-    inputs: {
-      input: string;
-      events: number;
-      bytes: number;
-      dropped: number;
-      dropReasons: Record<string, number>;
-    }[];
-  };
-  inventory: { sources: number; silent: number; never: number; openAlerts: number } | null;
-}
+export type SiemHealth = ResponseOf<'/api/soc/health', 'get'>;
 
 // ------------------------------------------------------------------ pipelines (src/soc/pipelines/schema.ts)
 
@@ -333,31 +201,7 @@ export const importFormats = [
 ] as const;
 export type ImportFormatChoice = (typeof importFormats)[number];
 
-export interface ImportJob {
-  id: string;
-  /** Input of the imported events: `file:<id>`. */
-  input: string;
-  fileName: string;
-  requestedFormat: string;
-  format: string | null;
-  encoding: string | null;
-  compressed: boolean | null;
-  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  errorCode: string | null;
-  errorMessage: string | null;
-  sizeBytes: number;
-  bytesRead: number;
-  percent: number;
-  eventsSubmitted: number;
-  problemLines: number;
-  eventsPerSecond: number | null;
-  etaSeconds: number | null;
-  createdBy: { id: string | null; name: string };
-  unitId: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+export type ImportJob = ResponseOf<'/api/soc/imports/{id}', 'get'>;
 
 /** Query keys (prefixes) of the SOC data, so a change on one screen refreshes the others. */
 export const socKeys = {
