@@ -69,9 +69,11 @@ program
     const consoleReady = await ensureConsoleBuilt(platform.log);
     const app = await createApp(platform, services, consoleReady ? { consoleDir: CONSOLE_DIST } : {});
     const first = await services.iam.bootstrap.ensureFirstAdmin();
-    await app.listen({ host: cfg.http.host, port: cfg.http.port });
-    if (cfg.scheduler.enabled) services.scheduler.start();
+    // Inputs and the scheduler start before the HTTP port opens: once /readyz answers, the node takes
+    // events and runs its jobs, so a load balancer never routes to a half-started node.
     await services.soc.start();
+    if (cfg.scheduler.enabled) services.scheduler.start();
+    await app.listen({ host: cfg.http.host, port: cfg.http.port });
     const scheme = cfg.tls.mode === 'off' ? 'http' : 'https';
     const url = cfg.http.publicUrl || `${scheme}://localhost:${cfg.http.port}`;
     const lines = [

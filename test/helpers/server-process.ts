@@ -128,7 +128,8 @@ export async function startServerProcess(options: StartServerOptions): Promise<S
     if (!running) throw new Error(`tinhso serve exited before it was ready:\n${output}`);
     try {
       const res = await fetch(`${url}/readyz`);
-      if (res.ok) break;
+      // The banner (with the first administrator) is written right after the port opens.
+      if (res.ok && output.includes('Tỉnh Số đang chạy')) break;
     } catch {
       // Not listening yet.
     }
