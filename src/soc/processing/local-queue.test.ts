@@ -42,6 +42,31 @@ describe('LocalQueue', () => {
     expect(q.depth).toBe(0);
   });
 
+  it('takes a batch larger than half its capacity once drained says there is room (no busy wait)', async () => {
+    const stored: number[] = [];
+    const q = new LocalQueue({
+      capacity: 10,
+      batchSize: 4,
+      flushIntervalMs: 1,
+      process: async (b) => {
+        await new Promise((r) => setTimeout(r, 5));
+        for (const e of b) stored.push(e.receivedAt);
+      },
+    });
+    expect(q.offer([1, 2, 3, 4, 5, 6, 7, 8].map(ev))).toBe(true);
+    const big = [9, 10, 11, 12, 13, 14, 15, 16].map(ev);
+    expect(q.offer(big)).toBe(false);
+    let spins = 0;
+    while (!q.offer(big) && spins < 1000) {
+      spins++;
+      await q.drained();
+    }
+    // Each refusal waited for real room: a handful of waits, not a microtask spin.
+    expect(spins).toBeLessThan(5);
+    await q.idle();
+    expect(stored).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+  });
+
   it('keeps a failed batch and retries it until it is stored, losing nothing', async () => {
     let attempts = 0;
     const stored: number[] = [];

@@ -8,6 +8,7 @@
  * and `idle` still mean "everything before is stored".
  */
 import type { IngestSink, RawEvent } from '../contracts.ts';
+import { hasRoom, isDrained } from './room.ts';
 
 export interface LocalQueueOptions {
   capacity: number;
@@ -60,14 +61,13 @@ export class LocalQueue implements IngestSink {
 
   offer(events: RawEvent[]): boolean {
     if (this.closed) return false;
-    // An empty queue takes any batch, so one larger than the capacity cannot wait forever.
-    if (this.depth > 0 && this.depth + events.length > this.options.capacity) return false;
+    if (!hasRoom(this.depth, events.length, this.options.capacity)) return false;
     this.push(events);
     return true;
   }
 
   drained(): Promise<void> {
-    if (this.depth <= this.options.capacity / 2) return Promise.resolve();
+    if (isDrained(this.depth, this.options.capacity)) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
@@ -171,7 +171,7 @@ export class LocalQueue implements IngestSink {
   }
 
   private wake(): void {
-    if (this.depth <= this.options.capacity / 2) for (const w of this.roomWaiters.splice(0)) w();
+    if (isDrained(this.depth, this.options.capacity)) for (const w of this.roomWaiters.splice(0)) w();
     if (this.doneWaiters.length > 0) {
       const still: Waiter[] = [];
       for (const w of this.doneWaiters) this.processed >= w.upTo ? w.resolve() : still.push(w);

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { IngestSink, RawEvent } from '../contracts.ts';
+import { hasRoom, isDrained } from './room.ts';
 
 /** What one stream message carries. Row ids derive from `id` and the event's position (see `rowIds`). */
 export interface RawEnvelope {
@@ -72,7 +73,7 @@ export class NatsSink implements IngestSink {
 
   offer(events: RawEvent[]): boolean {
     if (this.closed) return false;
-    if (this.unacked > 0 && this.unacked + events.length > this.options.capacity) return false;
+    if (!hasRoom(this.unacked, events.length, this.options.capacity)) return false;
     this.unacked += events.length;
     for (const e of events) {
       this.current.push(e);
@@ -88,12 +89,12 @@ export class NatsSink implements IngestSink {
   }
 
   drained(): Promise<void> {
-    if (this.unacked <= this.options.capacity / 2) return Promise.resolve();
+    if (isDrained(this.unacked, this.options.capacity)) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   async submit(events: RawEvent[]): Promise<void> {
-    while (this.unacked > 0 && this.unacked + events.length > this.options.capacity) {
+    while (!hasRoom(this.unacked, events.length, this.options.capacity)) {
       if (this.closed) throw new Error('NATS ingest sink closed');
       await this.drained();
     }
@@ -165,7 +166,7 @@ export class NatsSink implements IngestSink {
   }
 
   private wake(): void {
-    if (this.unacked <= this.options.capacity / 2) for (const w of this.roomWaiters.splice(0)) w();
+    if (isDrained(this.unacked, this.options.capacity)) for (const w of this.roomWaiters.splice(0)) w();
     if (this.unacked === 0) for (const w of this.idleWaiters.splice(0)) w();
   }
 }
