@@ -28,7 +28,8 @@ const ip = (n: number) => `203.0.${(n >> 8) & 255}.${n & 255}`;
 const lan = (n: number) => `10.${20 + (n % 8)}.${(n >> 4) & 255}.${(n * 7) & 255}`;
 const month = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-function syslogDate(t: Date): string {
+/** An RFC 3164 timestamp (`Dec  7 04:51:44`) in UTC. */
+export function syslogDate(t: Date): string {
   const d = String(t.getUTCDate()).padStart(2, ' ');
   return `${month[t.getUTCMonth()]} ${d} ${t.toISOString().slice(11, 19)}`;
 }

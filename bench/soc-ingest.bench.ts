@@ -9,17 +9,22 @@
  * BENCH_SECONDS (paced run at BENCH_SOC_RATE, default 15000 EPS, for 30 s; the target run is 300),
  * BENCH_FLOOD_SECONDS (as-fast-as-possible run, default 15), BENCH_COPY_SECONDS (default 10),
  * BENCH_SOC_FILL (events generated for search, default 200000; the target is 50000000), BENCH_SOC_FILL_DAYS
- * (default 30), BENCH_SOC_SOURCE (how events reach the sink: `direct` now; `syslog-tcp` and `bulk` feed the
- * real inputs once they are merged: see `sources` below), BENCH_KEEP=1 keeps the schema for the search part.
+ * (default 30), BENCH_SOC_SOURCE (how events arrive: `inputs`, the default, sends them from a shipper process
+ * to the real syslog TCP listener and `_bulk` endpoint (bench/soc-shipper.ts); `direct` offers them to the
+ * processor in this process, to tell the inputs' cost from the processor's), BENCH_KEEP=1 keeps the schema.
  */
+
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createServices } from '../src/app.ts';
+import { createApp, createServices } from '../src/app.ts';
 import { loadConfig } from '../src/core/config/index.ts';
+import { systemCtx } from '../src/core/context.ts';
 import { createLogger } from '../src/core/log/logger.ts';
 import { startPlatform, stopPlatform } from '../src/core/platform.ts';
 import type { IngestSink, NormalisedEvent } from '../src/soc/contracts.ts';
@@ -35,7 +40,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const COPY_SECONDS = Number(process.env.BENCH_COPY_SECONDS ?? Math.min(10, SECONDS));
 const FILL = Number(process.env.BENCH_SOC_FILL ?? 200_000);
 const FILL_DAYS = Number(process.env.BENCH_SOC_FILL_DAYS ?? 30);
-const SOURCE = process.env.BENCH_SOC_SOURCE ?? 'direct';
+const SOURCE = process.env.BENCH_SOC_SOURCE ?? 'inputs';
 const FLOOD_SECONDS = Number(process.env.BENCH_FLOOD_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_SOC_RATE ?? 15_000);
 const WARMUP_MS = 3000;
@@ -84,7 +89,18 @@ const config = loadConfig({
     'security.masterKey': randomBytes(32).toString('hex'),
     'log.level': 'warn',
     'scheduler.enabled': false,
-    'soc.syslog.autostart': false,
+    'soc.syslog.autostart': SOURCE === 'inputs',
+    'soc.syslog.host': '127.0.0.1',
+    'soc.syslog.tcpPort': 0,
+    'soc.syslog.udpPort': 0,
+    'soc.syslog.tlsPort': 0,
+    // Unset: the product's defaults.
+    ...(process.env.BENCH_SOC_CONCURRENCY
+      ? { 'soc.processing.concurrency': Number(process.env.BENCH_SOC_CONCURRENCY) }
+      : {}),
+    ...(process.env.BENCH_SOC_BATCH
+      ? { 'soc.processing.batchSize': Number(process.env.BENCH_SOC_BATCH) }
+      : {}),
     'nats.url': '',
   },
 });
@@ -92,6 +108,12 @@ const platform = await startPlatform(config, { log: createLogger('warn') });
 const services = await createServices(platform);
 const soc = services.soc;
 await soc.store.start?.();
+// The inputs mode serves the real listeners: the syslog TCP input and the HTTP server with `_bulk`.
+const app = SOURCE === 'inputs' ? await createApp(platform, services) : null;
+if (app) {
+  await soc.start();
+  await app.listen({ host: '127.0.0.1', port: 0 });
+}
 const cfg = config.soc.processing;
 
 /**
@@ -121,6 +143,16 @@ const pgCpuSince = (before: Map<number, number>, after: Map<number, number>) => 
   return us;
 };
 const round = (n: number, d = 0) => Math.round(n * 10 ** d) / 10 ** d;
+
+// What-if: BENCH_SOC_DROP_INDEXES=a,b drops those indexes of soc_events first (what each costs at ingest).
+const dropped = (process.env.BENCH_SOC_DROP_INDEXES ?? '').split(',').filter((n) => /^[a-z_]+$/.test(n));
+for (const name of dropped) {
+  await platform.database.rawTransaction((tx) => tx.exec(`drop index if exists ${name}`));
+}
+// What-if: BENCH_SOC_SETUP_SQL runs before the measurements (index settings, say), after the partitions exist.
+await soc.store.ensurePartitions([Math.floor(Date.now() / DAY)]);
+const setupSql = process.env.BENCH_SOC_SETUP_SQL ?? '';
+if (setupSql) await platform.database.rawTransaction((tx) => tx.exec(setupSql));
 
 // 1. The limit: COPY of the same pre-normalised rows, same table and indexes, one batch per transaction.
 const pool: NormalisedEvent[] = [];
@@ -263,8 +295,128 @@ function paced(rate: number) {
   };
 }
 
-const flooded = await runProcessor(null, FLOOD_SECONDS);
-const sustained = await runProcessor(RATE, SECONDS);
+/**
+ * The real path: a shipper process (bench/soc-shipper.ts) writes sshd and nginx lines to the syslog TCP
+ * listener and posts Suricata and Windows documents to `_bulk`; the platform frames, parses, normalises,
+ * enriches and commits them as in production. `rate` 0 floods (what the inputs take as fast as they can).
+ */
+async function runInputs(rate: number, seconds: number) {
+  if (!app) throw new Error('inputs mode needs the app');
+  const address = soc.inputs.address('syslog-tcp');
+  if (!address) throw new Error('the syslog TCP input did not start');
+  const issued = await soc.ingest.tokens.create(systemCtx('bench', ['soc.config.write']), {
+    name: `bench ${Date.now()}`,
+  });
+  const { port } = app.server.address() as { port: number };
+  const counters = soc.counters;
+  const lags: number[] = [];
+  const stored = counters.stored.bind(counters);
+  counters.stored = (count, lagMs) => {
+    stored(count, lagMs);
+    lags.push(lagMs);
+  };
+  const shipperArgs = {
+    syslogPort: address.port,
+    bulkUrl: `http://127.0.0.1:${port}/api/soc/ingest/es/_bulk`,
+    authorization: `Bearer ${issued.token}`,
+    rate,
+    seconds: seconds + WARMUP_MS / 1000,
+    connections: Number(process.env.BENCH_SYSLOG_CONNECTIONS ?? 4),
+    // Many agents ship at once in a province (one Winlogbeat per server): 16 bulk requests in flight.
+    bulkInFlight: Number(process.env.BENCH_BULK_IN_FLIGHT ?? 16),
+  };
+  // One process (node with tsx's loader), so its CPU can be read while it runs.
+  const shipper = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'soc-shipper.ts'), JSON.stringify(shipperArgs)],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  shipper.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  const exited = new Promise<number | null>((r) => shipper.once('exit', r));
+  while (!out.includes('ready\n')) {
+    if (shipper.exitCode !== null) throw new Error(`shipper ended early: ${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const storedAtStart = counters.storedEvents;
+  await new Promise((r) => setTimeout(r, WARMUP_MS));
+  const from = {
+    at: performance.now(),
+    stored: counters.storedEvents,
+    lags: lags.length,
+    cpu: process.cpuUsage(),
+    shipperCpu: procCpu(shipper.pid),
+    pg: await pgCpu(),
+  };
+  let maxDepth = 0;
+  const depthTimer = setInterval(() => {
+    maxDepth = Math.max(maxDepth, soc.ingestion.depth());
+  }, 100);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const to = {
+    at: performance.now(),
+    stored: counters.storedEvents,
+    cpu: process.cpuUsage(from.cpu),
+    shipperCpu: procCpu(shipper.pid),
+    pg: await pgCpu(),
+  };
+  clearInterval(depthTimer);
+  await exited;
+  const totals = JSON.parse(out.slice(out.indexOf('ready\n') + 6).trim()) as {
+    sent: number;
+    wanted: number | null;
+    shortfall: number | null;
+    bulkErrors: number;
+    bulkRejectedItems: number;
+  };
+  const drainStart = performance.now();
+  await soc.ingestion.idle();
+  const drainMs = performance.now() - drainStart;
+  counters.stored = stored;
+  const events = to.stored - from.stored;
+  const elapsed = (to.at - from.at) / 1000;
+  const windowLags = lags.slice(from.lags).sort((x, y) => x - y);
+  const pct = (p: number) =>
+    windowLags[Math.min(windowLags.length - 1, Math.floor(p * windowLags.length))] ?? 0;
+  const pgMicros = pgCpuSince(from.pg, to.pg);
+  return {
+    ...(rate > 0 ? { targetEps: rate } : {}),
+    eps: round(events / elapsed),
+    seconds: round(elapsed, 1),
+    sent: totals.sent,
+    storedInRun: counters.storedEvents - storedAtStart,
+    lost: totals.sent - (counters.storedEvents - storedAtStart) - totals.bulkRejectedItems,
+    shortfall: totals.shortfall,
+    bulkErrors: totals.bulkErrors,
+    parseErrors: counters.parseErrors,
+    maxQueueDepth: maxDepth,
+    lagMs: { p50: pct(0.5), p99: pct(0.99), max: windowLags[windowLags.length - 1] ?? 0 },
+    drainAfterShipperMs: round(drainMs),
+    nodeCpuMicrosPerEvent: round((to.cpu.user + to.cpu.system) / Math.max(1, events), 1),
+    shipperCpuMicrosPerEvent:
+      to.shipperCpu === null || from.shipperCpu === null
+        ? null
+        : round((to.shipperCpu - from.shipperCpu) / Math.max(1, events), 1),
+    pgCpuMicrosPerEvent: pgMicros ? round(pgMicros / Math.max(1, events), 1) : null,
+  };
+}
+
+/** CPU time (µs) a process on this machine has used, from /proc; null when unreadable. */
+function procCpu(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
+const flooded =
+  SOURCE === 'inputs' ? await runInputs(0, FLOOD_SECONDS) : await runProcessor(null, FLOOD_SECONDS);
+const sustained = SOURCE === 'inputs' ? await runInputs(RATE, SECONDS) : await runProcessor(RATE, SECONDS);
 
 // 3. Search readiness: N events over the days before today, set-based; then field queries over 24 h.
 const today = Math.floor(Date.now() / DAY);
@@ -318,6 +470,8 @@ const result = {
   source: SOURCE,
   durationSeconds: SECONDS,
   batchSize: cfg.batchSize,
+  droppedIndexes: dropped,
+  setupSql: setupSql || undefined,
   mix: 'sshd, nginx, suricata eve, windows 4625 (a quarter each)',
   copyLimit: {
     eps: round(copyEps),
@@ -343,6 +497,7 @@ const result = {
   search,
   schema: process.env.BENCH_KEEP === '1' ? schema : undefined,
 };
+await app?.close();
 await services.soc.close();
 await stopPlatform(platform);
 if (admin) {

@@ -8,7 +8,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, like, lt, or, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { type Db, queryRows } from '../core/db/index.ts';
+import { type Db, pgErrorOf, queryRows } from '../core/db/index.ts';
 import { orgUnitCodes, orgUnitEvents, orgUnitSuccessors, orgUnits } from './tables.ts';
 
 /** A unit row as stored, including its materialised path. */
@@ -533,11 +533,9 @@ export async function exportRows(db: Db, scope: Scope): Promise<(UnitRow & { par
  * Null for any other error.
  */
 export function uniqueViolation(err: unknown): string | null {
-  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    const { code, detail } = e as { code?: unknown; detail?: unknown };
-    if (code === '23505') return /=\(([^)]*)\)/u.exec(String(detail ?? ''))?.[1] ?? '';
-  }
-  return null;
+  const e = pgErrorOf(err);
+  if (e?.code !== '23505') return null;
+  return /=\(([^)]*)\)/u.exec(e.detail ?? '')?.[1] ?? '';
 }
 
 function escapeLike(s: string): string {

@@ -14,5 +14,6 @@ export {
   type RawTx,
   sql,
 } from './database.ts';
+export { type PgErrorFields, pgErrorOf } from './errors.ts';
 export { GroupCommit, type GroupCommitOptions } from './group-commit.ts';
 export { listMigrations, type Migration, migrate } from './migrate.ts';

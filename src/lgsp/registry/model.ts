@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { Ctx } from '../../core/context.ts';
+import { pgErrorOf } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors/index.ts';
 import { normaliseCidr } from '../../core/http/client-ip.ts';
 import { nfc } from '../../core/text/vietnamese.ts';
@@ -261,9 +262,6 @@ export function actorIdOf(ctx: Ctx): string | null {
 
 /** True when a PostgreSQL error (or its cause) is a unique violation; returns the constraint name. */
 export function uniqueViolation(err: unknown): string | null {
-  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
-    if (code === '23505') return typeof constraint === 'string' ? constraint : '';
-  }
-  return null;
+  const e = pgErrorOf(err);
+  return e?.code === '23505' ? (e.constraint ?? '') : null;
 }

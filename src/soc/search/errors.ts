@@ -26,6 +26,11 @@ export const searchErrors = defineErrors({
     vi: 'Khoảng thời gian không hợp lệ: {reason}',
     en: 'Invalid time range: {reason}',
   },
+  SOC_SEARCH_TIMEOUT: {
+    status: 503,
+    vi: 'Tìm kiếm chạy quá {seconds} giây và đã được dừng: hãy thu hẹp khoảng thời gian hoặc thêm điều kiện theo trường (host.name, user.name, source.ip…).',
+    en: 'The search ran longer than {seconds} seconds and was stopped: narrow the time range or add field conditions (host.name, user.name, source.ip…).',
+  },
   SOC_CURSOR_INVALID: {
     status: 400,
     vi: 'Con trỏ phân trang không hợp lệ.',

@@ -22,6 +22,7 @@ export function createSearch(deps: SocDeps): Search {
     db: deps.platform.db,
     org: deps.org,
     now: () => deps.platform.now(),
+    timeoutMs: deps.platform.config.soc.search.timeoutSeconds * 1000,
   });
   return {
     service,

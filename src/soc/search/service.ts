@@ -43,6 +43,7 @@ import {
   termsAggregation,
   type UnitScope,
   updateSavedSearch,
+  withStatementTimeout,
 } from './store.ts';
 import { histogramInterval, resolveRange, type TimeInput } from './time.ts';
 
@@ -57,6 +58,8 @@ export interface SearchDeps {
   db: Db;
   org: { visibleUnitIds(ctx: Ctx): Promise<'all' | string[]> };
   now: () => Date;
+  /** Longest a search statement may run (`soc.search.timeoutSeconds`; default 30 s). */
+  timeoutMs?: number;
 }
 
 /** The search service the routes call. */
@@ -149,6 +152,9 @@ function present(row: SavedSearchRow, ownerId: string | null): SavedSearchViewT 
 /** Creates the search service over the database and the organisation's unit scope. */
 export function createSearchService(deps: SearchDeps) {
   const { db } = deps;
+  const timeoutMs = deps.timeoutMs ?? 30_000;
+  /** Runs a search statement under the statement timeout. */
+  const bounded = <T>(fn: (tx: Db) => Promise<T>) => withStatementTimeout(db, timeoutMs, fn);
 
   async function unitsOf(ctx: Ctx): Promise<UnitScope> {
     return deps.org.visibleUnitIds(ctx);
@@ -195,8 +201,8 @@ export function createSearchService(deps: SearchDeps) {
       const after = body.cursor ? decodeCursor(body.cursor) : undefined;
       // The total is of the whole result (every page says the same), counted up to the cap.
       const [rows, total] = await Promise.all([
-        searchEvents(db, f, body.size, after),
-        countEvents(db, f, TOTAL_CAP),
+        bounded((tx) => searchEvents(tx, f, body.size, after)),
+        bounded((tx) => countEvents(tx, f, TOTAL_CAP)),
       ]);
       const last = rows[rows.length - 1];
       return {
@@ -213,13 +219,14 @@ export function createSearchService(deps: SearchDeps) {
       const start = performance.now();
       const f = await filterOf(ctx, body);
       const interval = histogramInterval(f.from, f.to);
-      if (body.field) {
-        checkField(body.field);
-        const split = await splitHistogram(db, f, interval.ms, body.field, body.series);
+      const field = body.field;
+      if (field) {
+        checkField(field);
+        const split = await bounded((tx) => splitHistogram(tx, f, interval.ms, field, body.series));
         return {
           interval: interval.label,
           intervalMs: interval.ms,
-          field: body.field,
+          field,
           series: split.series,
           buckets: split.buckets.map((b) => ({
             at: new Date(b.at).toISOString(),
@@ -231,7 +238,7 @@ export function createSearchService(deps: SearchDeps) {
           ...range(f),
         };
       }
-      const buckets = await dateHistogram(db, f, interval.ms);
+      const buckets = await bounded((tx) => dateHistogram(tx, f, interval.ms));
       return {
         interval: interval.label,
         intervalMs: interval.ms,
@@ -248,7 +255,7 @@ export function createSearchService(deps: SearchDeps) {
       const start = performance.now();
       checkField(body.field);
       const f = await filterOf(ctx, body);
-      const t = await termsAggregation(db, f, body.field, body.size);
+      const t = await bounded((tx) => termsAggregation(tx, f, body.field, body.size));
       return { field: body.field, ...t, took: since(start), ...range(f) };
     },
 
@@ -256,7 +263,7 @@ export function createSearchService(deps: SearchDeps) {
     async fields(ctx: Ctx, q: FieldsQueryT): Promise<FieldsResultT> {
       const start = performance.now();
       const f = await filterOf(ctx, q);
-      const rows = await searchEvents(db, f, q.sample);
+      const rows = await bounded((tx) => searchEvents(tx, f, q.sample));
       const counts = new Map<string, { docs: number; values: Map<string, number> }>();
       for (const row of rows) {
         const flat = new Map<string, string[]>();
@@ -309,7 +316,7 @@ export function createSearchService(deps: SearchDeps) {
         let left = body.limit;
         let after: Cursor | undefined;
         while (left > 0) {
-          const rows = await searchEvents(db, f, Math.min(EXPORT_PAGE, left), after);
+          const rows = await bounded((tx) => searchEvents(tx, f, Math.min(EXPORT_PAGE, left), after));
           if (rows.length === 0) return;
           yield rows;
           left -= rows.length;

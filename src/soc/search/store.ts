@@ -5,7 +5,7 @@
  * the time range (so PostgreSQL reads only those day partitions) and by the caller's units.
  */
 import { type SQL, sql } from 'drizzle-orm';
-import { type Db, queryRows } from '../../core/db/index.ts';
+import { type Db, pgErrorOf, queryRows } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors/index.ts';
 import { resolveField } from './compile.ts';
 import { BUCKET_ORIGIN } from './time.ts';
@@ -70,6 +70,30 @@ export function unitCondition(units: UnitScope): SQL {
 function filterSql(f: EventFilter): SQL {
   return sql`ts >= ${f.from.toISOString()}::timestamptz and ts < ${f.to.toISOString()}::timestamptz
     and ${unitCondition(f.units)} and ${f.where}`;
+}
+
+/**
+ * Runs `fn`'s statements in one transaction stopped by PostgreSQL after `timeoutMs`, so a search too broad
+ * for its range (a word in every message of a month) cannot hold a connection and a core for minutes; the
+ * analyst gets SOC_SEARCH_TIMEOUT with what to narrow instead. (PGlite has no timer: no limit there.)
+ */
+export async function withStatementTimeout<T>(
+  db: Db,
+  timeoutMs: number,
+  fn: (tx: Db) => Promise<T>,
+): Promise<T> {
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = ${Math.max(1, Math.trunc(timeoutMs))}`));
+      return fn(tx as unknown as Db);
+    });
+  } catch (err) {
+    // 57014: query_canceled, which is what statement_timeout raises.
+    if (pgErrorOf(err)?.code === '57014') {
+      throw new AppError('SOC_SEARCH_TIMEOUT', { seconds: timeoutMs / 1000 });
+    }
+    throw err;
+  }
 }
 
 /** A position in the newest-first order: the last hit of the page before. */

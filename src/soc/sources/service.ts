@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { audit } from '../../core/audit/index.ts';
 import { BUS_RECONNECTED, type JsonValue } from '../../core/bus/index.ts';
 import type { Ctx } from '../../core/context.ts';
-import type { Db } from '../../core/db/index.ts';
+import { type Db, pgErrorOf } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors/index.ts';
 import type { JobDefinition } from '../../core/scheduler/index.ts';
 import { foldForSearch, nfc } from '../../core/text/vietnamese.ts';
@@ -109,10 +109,7 @@ function requirePermission(ctx: Ctx, permission: 'soc.sources.read' | 'soc.sourc
 }
 
 function uniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err, i = 0; e && i < 4; e = (e as { cause?: unknown }).cause, i++) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
+  return pgErrorOf(err)?.code === '23505';
 }
 
 const visible = (units: UnitFilter, unitId: string | null) =>

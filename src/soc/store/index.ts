@@ -40,7 +40,7 @@ export function createEventStore(deps: SocDeps, options: EventStoreOptions = {})
   const { platform } = deps;
   const database = platform.database;
   const now = () => platform.now();
-  const partitions = new Partitions(database);
+  const partitions = new Partitions(database, platform.config.soc.store.messageIndexPendingKb);
   const writer = new BatchWriter(database, partitions, () => now().getTime());
   const retention: RetentionSource =
     options.retention ??

@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.
 import type { Platform } from '../../core/platform.ts';
 import type { RawEvent } from '../contracts.ts';
 import { LocalQueue } from '../processing/local-queue.ts';
+import { foldedVectorSql } from '../search/fold.ts';
 import { createEventStore, type EventStore, TIMESTAMP_OUT_OF_RANGE_TAG } from './index.ts';
 import { event, storeDeps } from './test-support.ts';
 
@@ -176,6 +177,33 @@ describe('event store writer', () => {
       { dataset: 'race-b', n: 100 },
       { dataset: 'race-c', n: 100 },
     ]);
+  });
+
+  it('gives each new partition a large pending list on its message-words index, and a word search reads it', async () => {
+    const { deps, platform } = await storeDeps(database, { 'soc.store.messageIndexPendingKb': 12_345 });
+    platforms.push(platform);
+    const own = createEventStore(deps);
+    const ts = Date.UTC(2025, 1, 3, 8);
+    await own.write([event({ message: 'Đăng nhập thất bại từ máy tramkiemtra' }, { ts })]);
+    const options = await database.rawTransaction((tx) =>
+      tx.query<{ options: string[] | null }>(
+        `select c.reloptions as options from pg_inherits i join pg_class c on c.oid = i.inhrelid
+           join pg_index x on x.indexrelid = c.oid
+          where i.inhparent = 'soc_events_message_words'::regclass
+            and x.indrelid = 'soc_events_p20250203'::regclass`,
+      ),
+    );
+    expect(options).toEqual([{ options: ['gin_pending_list_limit=12345'] }]);
+    // The row sits in the pending list (no vacuum ran): the index search must still find it, diacritics folded.
+    const found = await database.rawTransaction(async (tx) => {
+      await tx.exec('set local enable_seqscan = off');
+      return tx.query<{ n: number }>(
+        `select count(*)::int as n from soc_events
+          where ts >= '2025-02-03' and ts < '2025-02-04'
+            and ${foldedVectorSql('message')} @@ to_tsquery('simple', 'dang <-> nhap & tramkiemtra')`,
+      );
+    });
+    expect(found).toEqual([{ n: 1 }]);
   });
 
   it('adds each batch to the volume rollup per day, source, unit and dataset', async () => {
