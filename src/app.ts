@@ -148,6 +148,7 @@ export async function createApp(
       await app.register(consoleRoutes(services.console), { prefix: '/api/console' });
       await services.lgsp.register(app);
       await services.soc.register(app);
+      metrics.include(services.soc.health.registry);
     },
   });
 }

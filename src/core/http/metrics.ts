@@ -45,7 +45,20 @@ export function createMetrics(accessLog: AccessLogStats) {
       this.set(accessLog.stats.flushSeconds);
     },
   });
-  return { registry, httpDuration };
+  const included: client.Registry[] = [];
+  return {
+    registry,
+    httpDuration,
+    /** Adds a module's own registry (the SIEM's `tinhso_soc_*`) to what `/metrics` serves. */
+    include(other: client.Registry): void {
+      if (!included.includes(other)) included.push(other);
+    },
+    /** The text `/metrics` serves: this server's metrics, then each included registry's. */
+    async text(): Promise<string> {
+      const parts = await Promise.all([registry, ...included].map((r) => r.metrics()));
+      return parts.join('\n');
+    },
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -255,7 +255,7 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     { config: { auth: 'public', admin: true, noAccessLog: true }, schema: { hide: true } },
     async (_req, reply) => {
       reply.type(metrics.registry.contentType);
-      return metrics.registry.metrics();
+      return metrics.text();
     },
   );
 

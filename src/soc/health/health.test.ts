@@ -118,6 +118,15 @@ describe('GET /api/soc/health and /api/soc/metrics', () => {
     ).toBe(403);
   });
 
+  it('serves the SIEM figures in the platform’s own /metrics, beside the HTTP metrics', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.body).toContain('tinhso_soc_received_events_total{input="syslog-tcp"} 200');
+    expect(res.body).toContain('tinhso_http_request_duration_seconds');
+    // One HELP line per metric: the SIEM's registry is included once, not per scrape.
+    expect(res.body.match(/# HELP tinhso_soc_parse_errors_total/g)).toHaveLength(1);
+  });
+
   it('exposes the same figures as tinhso_soc_* Prometheus metrics', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/soc/metrics' });
     expect(res.statusCode, res.body).toBe(200);
