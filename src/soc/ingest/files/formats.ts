@@ -50,6 +50,11 @@ export function shapeOf(format: ImportFormat): RecordShape {
 }
 
 /** Tags an import puts on records it had to keep imperfect (never dropped). */
+/** The tag every event of one import carries (the console's "search these events" link is `tags:"import:<id>"`). */
+export function importTag(importId: string): string {
+  return `import:${importId}`;
+}
+
 export const importTags = {
   truncated: 'truncated',
   invalidUtf8: '_invalid_utf8',

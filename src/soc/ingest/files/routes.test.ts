@@ -98,6 +98,24 @@ describe('POST /api/soc/imports, each format end to end', () => {
     expect(readdirSync(importDir())).toEqual([]);
   });
 
+  it('tags every event of an import so the console link tags:"import:<id>" finds exactly them', async () => {
+    const job = await importFile(fixture('auth.log'), { name: 'auth.log', format: 'auto' });
+    await importFile(fixture('nginx-access.log'), { name: 'nginx-access.log', format: 'auto' });
+    const all = await loginAs(t, { roles: ['business_admin'], scope: 'all' });
+    // Forensic logs are old: the link searches the longest range a search takes.
+    t.clock.advance(1000);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/soc/search',
+      headers: all.headers,
+      payload: { query: `tags:"import:${job.id}"`, last: '400d', size: 50 },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const found = res.json() as { total: { value: number }; hits: { input: string }[] };
+    expect(found.total.value).toBe(9);
+    expect(new Set(found.hits.map((h) => h.input))).toEqual(new Set([`file:${job.id}`]));
+  });
+
   it('imports Get-WinEvent output as PowerShell writes it: UTF-16 LE with a BOM', async () => {
     const job = await importFile(utf16le(fixture('get-winevent.utf8.txt').toString('utf8')), {
       name: 'security.json',

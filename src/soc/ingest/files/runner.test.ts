@@ -83,6 +83,8 @@ describe('ImportRunner', () => {
       receivedAt: expect.any(Number),
       pipeline: 'zeek',
       doc: expect.objectContaining({ _path: 'conn', uid: 'CHhAvVGS1DHFjwGM9' }),
+      // The import's own tag, by which the console finds its events.
+      tags: [`import:${job.id}`],
     });
     const row = await getImport(database.db, job.id);
     expect(row).toMatchObject({

@@ -14,7 +14,7 @@ import type { Db } from '../../../core/db/index.ts';
 import type { Logger } from '../../../core/log/logger.ts';
 import type { IngestSink, RawEvent, SiemCounters } from '../../contracts.ts';
 import type { ImportFailureCode } from './errors.ts';
-import type { RequestedFormat } from './formats.ts';
+import { importTag, type RequestedFormat } from './formats.ts';
 import { ImportReadError, newReadState, readImport } from './reader.ts';
 import { claimImport, finishImport, type ImportFigures, updateProgress } from './store.ts';
 import type { ImportRow } from './tables.ts';
@@ -149,7 +149,10 @@ export class ImportRunner {
         });
     }, deps.progressIntervalMs);
 
+    const tag = importTag(job.id);
     const send = async (events: RawEvent[]) => {
+      // Every event of the import carries its tag: the console's "search these events" (tags GIN index).
+      for (const e of events) e.tags = e.tags ? [...e.tags, tag] : [tag];
       deps.counters.received(input, events.length, state.bytesRead - countedBytes);
       countedBytes = state.bytesRead;
       inFlight.push(

@@ -20,9 +20,12 @@ import { BAD_RED, DangerButton, OK_GREEN, PageHead } from './parts';
 
 const ACTIVE = new Set(['queued', 'running']);
 
-/** The search link of an import's events (they all carry its input id). */
-export function importSearchLink(job: Pick<ImportJob, 'input' | 'createdAt'>): string {
-  const p = new URLSearchParams({ q: `input:"${job.input}"`, last: '30d' });
+/**
+ * The search link of an import's events: they all carry the tag `import:<id>`; forensic logs may be old, so
+ * the range is the longest a search takes.
+ */
+export function importSearchLink(job: Pick<ImportJob, 'id'>): string {
+  const p = new URLSearchParams({ q: `tags:"import:${job.id}"`, last: '400d' });
   return `/soc/search?${p}`;
 }
 
