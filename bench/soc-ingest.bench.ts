@@ -161,7 +161,7 @@ const pool: NormalisedEvent[] = [];
   for (const r of raws) pool.push(soc.pipelines.process(r));
   await soc.sources.enrich(pool);
 }
-const preEncoded: string[][] = [];
+const preEncoded: Buffer[][] = [];
 for (let i = 0; i < pool.length; i += cfg.batchSize) {
   preEncoded.push(encodeBatch(pool.slice(i, i + cfg.batchSize), Date.now()).chunks);
 }
@@ -170,7 +170,7 @@ const copyPgBefore = await pgCpu();
 const copyStart = performance.now();
 const copyEnd = Date.now() + COPY_SECONDS * 1000;
 for (let b = 0; Date.now() < copyEnd; b++) {
-  const chunks = preEncoded[b % preEncoded.length] as string[];
+  const chunks = preEncoded[b % preEncoded.length] as Buffer[];
   const rows = Math.min(cfg.batchSize, pool.length - (b % preEncoded.length) * cfg.batchSize);
   const dbPool = platform.database.pool;
   if (dbPool) {

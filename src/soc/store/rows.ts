@@ -111,7 +111,7 @@ export function encodeRow(event: NormalisedEvent, id: string, now: number): Enco
   const f: string[] = [
     id,
     new Date(ts).toISOString(),
-    new Date(Number.isFinite(event.receivedAt) ? event.receivedAt : now).toISOString(),
+    receivedIso(Number.isFinite(event.receivedAt) ? event.receivedAt : now),
     copyText(cut(cleanText(event.input) || 'unknown')),
     uuidOrNull(event.sourceId),
     uuidOrNull(event.unitId),
@@ -152,7 +152,8 @@ export function addTag(doc: Record<string, unknown>, tag: string): void {
  */
 export function jsonForPostgres(value: unknown): string {
   const json = JSON.stringify(value) ?? 'null';
-  if (!json.includes('\\u') || !/\\u(0000|d[89a-f])/i.test(json)) return json;
+  // Most documents have no escape at all: one scan says so.
+  if (!json.includes('\\') || !/\\u(0000|d[89a-f])/i.test(json)) return json;
   return json.replace(/\\(\\|u0000|ud[89a-f][0-9a-f]{2})/gi, (m, what: string) =>
     what === '\\' ? m : '\\ufffd',
   );
@@ -206,9 +207,28 @@ function longTextField(v: unknown): string {
   return s === null ? NULL : copyText(s);
 }
 
+// Events of a batch mostly share their source, unit and system ids: the last one checked is remembered.
+let lastUuid = '';
+
 /** The value when it is a UUID (the columns are uuid: anything else would fail the batch), else null. */
 export function validUuid(v: string | null | undefined): string | null {
-  return v && UUID.test(v) ? v : null;
+  if (!v) return null;
+  if (v === lastUuid) return v;
+  if (!UUID.test(v)) return null;
+  lastUuid = v;
+  return v;
+}
+
+// Events read together share their arrival time: its text is made once.
+let lastReceived = Number.NaN;
+let lastReceivedIso = '';
+
+function receivedIso(ms: number): string {
+  if (ms !== lastReceived) {
+    lastReceivedIso = new Date(ms).toISOString();
+    lastReceived = ms;
+  }
+  return lastReceivedIso;
 }
 
 function uuidOrNull(v: string | null | undefined): string {

@@ -27,8 +27,12 @@ interface Acc {
   bytes: number;
 }
 
-/** Aggregates a batch's rows by (day, source, unit, dataset). */
-export function volumeOf(events: readonly NormalisedEvent[], rows: readonly EncodedRow[]): VolumeRows {
+/** Aggregates a batch's rows by (day, source, unit, dataset); `bytes[i]` is row i's encoded size. */
+export function volumeOf(
+  events: readonly NormalisedEvent[],
+  rows: readonly EncodedRow[],
+  bytes: readonly number[],
+): VolumeRows {
   const acc = new Map<string, Acc>();
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i] as EncodedRow;
@@ -36,12 +40,12 @@ export function volumeOf(events: readonly NormalisedEvent[], rows: readonly Enco
     const sourceId = validUuid(event.sourceId);
     const unitId = validUuid(event.unitId);
     const key = `${row.day}|${sourceId ?? ''}|${unitId ?? ''}|${row.dataset ?? '\u0000'}`;
-    const bytes = Buffer.byteLength(row.line);
+    const size = bytes[i] as number;
     const a = acc.get(key);
     if (a) {
       a.events++;
-      a.bytes += bytes;
-    } else acc.set(key, { day: row.day, sourceId, unitId, dataset: row.dataset, events: 1, bytes });
+      a.bytes += size;
+    } else acc.set(key, { day: row.day, sourceId, unitId, dataset: row.dataset, events: 1, bytes: size });
   }
   const sorted = [...acc.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map((e) => e[1]);
   return {
