@@ -51,6 +51,9 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/lgsp\/availability\/\{serviceId\}/, 'service'],
   [/^\/api\/lgsp\/keys\/\{accessKey\}/, 'key'],
   [/^\/api\/lgsp\/rights\/\{applicationId\}\/\{serviceId\}/, 'right'],
+  [/^\/api\/soc\/sources\/\{id\}/, 'source'],
+  [/^\/api\/soc\/systems\/\{id\}/, 'system'],
+  [/^\/api\/soc\/ip-ranges\/\{id\}/, 'range'],
 ];
 /** Path parameters that name no row of a unit, and why. */
 const NOT_UNIT_BOUND: Record<string, string> = {
@@ -71,16 +74,11 @@ const NOT_UNIT_BOUND: Record<string, string> = {
  * in the part's own tests, named here. Walking them here too (rows per unit for each kind) is the next step.
  */
 const UNIT_BOUND_WALKED_ELSEWHERE: Record<string, string> = {
-  '/api/soc/sources/{id}': 'src/soc/sources/routes.test.ts',
-  '/api/soc/systems/{id}': 'src/soc/sources/routes.test.ts',
-  '/api/soc/ip-ranges/{id}': 'src/soc/sources/routes.test.ts',
   '/api/soc/events/{id}': 'src/soc/search/routes.test.ts',
   '/api/soc/imports/{id}': 'src/soc/ingest/files/routes.test.ts',
   '/api/soc/imports/{id}/cancel': 'src/soc/ingest/files/routes.test.ts',
   '/api/soc/ingest-tokens/{id}/revoke': 'src/soc/ingest/tokens/tokens.test.ts',
 };
-/** SOC query filters by a row of a kind this walk does not build yet (same tests as above). */
-const QUERY_WALKED_ELSEWHERE = new Set(['systemId', 'sourceId']);
 /** Query parameters that filter by a row, by name. */
 const QUERY_KINDS: Record<string, Kind> = {
   unitId: 'unit',
@@ -92,9 +90,23 @@ const QUERY_KINDS: Record<string, Kind> = {
   // The exchange log's source and destination units.
   sourceUnitId: 'unit',
   destinationUnitId: 'unit',
+  // The SIEM's information systems and sources.
+  systemId: 'system',
+  sourceId: 'source',
 };
 
-type Kind = 'account' | 'unit' | 'code' | 'token' | 'application' | 'service' | 'key' | 'right';
+type Kind =
+  | 'account'
+  | 'unit'
+  | 'code'
+  | 'token'
+  | 'application'
+  | 'service'
+  | 'key'
+  | 'right'
+  | 'system'
+  | 'source'
+  | 'range';
 
 const MISSING_APPLICATION = '00000000-0000-4000-8000-0000000d0404';
 const MISSING_SERVICE = '00000000-0000-4000-8000-0000000e0404';
@@ -109,6 +121,9 @@ const MISSING: Record<Kind, string> = {
   key: 'lgsp_aaaaaaaaaaaaaaaaaaaa',
   // A right is named by its application and its service: `applicationId/serviceId` here.
   right: `${MISSING_APPLICATION}/${MISSING_SERVICE}`,
+  system: '00000000-0000-4000-8000-0000000f0404',
+  source: '00000000-0000-4000-8000-000000100404',
+  range: '00000000-0000-4000-8000-000000110404',
 };
 
 /** The path values of an operation naming a row of `kind` by `v`. */
@@ -190,6 +205,12 @@ const MUST_SUCCEED: Record<string, string[]> = {
     'GET /api/lgsp/rights/matrix ?unitId',
     'GET /api/lgsp/exchanges ?sourceUnitId',
     'GET /api/lgsp/exchanges ?destinationUnitId',
+    // soc.sources.read.
+    'GET /api/soc/sources/{id}',
+    'GET /api/soc/systems/{id}',
+    'GET /api/soc/ip-ranges/{id}',
+    'GET /api/soc/sources ?systemId',
+    'GET /api/soc/ip-ranges ?systemId',
   ],
   tech_admin: [
     'PUT /api/iam/accounts/{id}/roles',
@@ -208,6 +229,12 @@ const MUST_SUCCEED: Record<string, string[]> = {
     'POST /api/lgsp/availability/{serviceId}/probe',
     'POST /api/lgsp/applications (body)',
     'POST /api/lgsp/services (body)',
+    // soc.sources.write: business_admin reads only.
+    'PATCH /api/soc/sources/{id}',
+    'PATCH /api/soc/systems/{id}',
+    'DELETE /api/soc/systems/{id}',
+    'PATCH /api/soc/ip-ranges/{id}',
+    'DELETE /api/soc/ip-ranges/{id}',
   ],
 };
 
@@ -449,10 +476,7 @@ describe('the operations that name a row', () => {
     }
     for (const op of ops) {
       for (const q of op.query.filter((q) => q.schema.format === 'uuid')) {
-        expect(
-          QUERY_KINDS[q.name] ?? (QUERY_WALKED_ELSEWHERE.has(q.name) || undefined),
-          `${op.key} ?${q.name}: which rows does it filter by?`,
-        ).toBeDefined();
+        expect(QUERY_KINDS[q.name], `${op.key} ?${q.name}: which rows does it filter by?`).toBeDefined();
       }
     }
   });
@@ -477,6 +501,9 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
   /** An HMAC application of A without a key (to issue its first), and a key of A's to revoke. */
   let keyless: string;
   let revocable: string;
+  /** SIEM rows of A's that the walk may delete: a system without ranges, and a range. */
+  let spareSystem: string;
+  let spareRange: string;
   const succeeded = new Set<string>();
 
   beforeAll(async () => {
@@ -506,6 +533,11 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
           l.serviceName,
           l.baseUrl,
         ];
+      }),
+      // The SIEM's systems, ranges and sources of B (ids and addresses: names and codes share prefixes).
+      ...foreign.flatMap((u) => {
+        const s = socOf.get(u.id)!;
+        return [s.systemId, s.rangeId, s.cidr, s.sourceId];
       }),
     ];
     // The directory: every unit's active services, by unit and provider application code (LGSP-13).
@@ -537,6 +569,12 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       })
     ).id;
     revocable = (await hmacApplication(registry, mine)).accessKey;
+    const sources = t.services.soc.sources;
+    spareRange = (await sourceRowsOf(sources, mine.id)).rangeId;
+    const bare = await sourceRowsOf(sources, mine.id);
+    // A system is deleted only once it has no ranges left.
+    await sources.deleteRange(systemCtx('test', ['soc.sources.read', 'soc.sources.write']), bare.rangeId);
+    spareSystem = bare.systemId;
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/iam/me/tokens',
@@ -662,6 +700,18 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       case 'token':
         // Any other account's token, in another unit or in the actor's own.
         return { a: ownToken, b: foreignTokens };
+      case 'system':
+        return {
+          a: op?.method === 'DELETE' ? spareSystem : socOf.get(mine.id)!.systemId,
+          b: foreign.map((u) => socOf.get(u.id)!.systemId),
+        };
+      case 'range':
+        return {
+          a: op?.method === 'DELETE' ? spareRange : socOf.get(mine.id)!.rangeId,
+          b: foreign.map((u) => socOf.get(u.id)!.rangeId),
+        };
+      case 'source':
+        return { a: socOf.get(mine.id)!.sourceId, b: foreign.map((u) => socOf.get(u.id)!.sourceId) };
     }
   }
 
@@ -673,6 +723,9 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       'PUT /api/iam/accounts/{id}/roles': { roles: ['user'] },
       'PUT /api/iam/accounts/{id}/grants': { grants: [] },
       'PATCH /api/org/units/{id}': { address: 'Số 2 Trần Hưng Đạo' },
+      'PATCH /api/soc/sources/{id}': { expectedIntervalSeconds: 3600 },
+      'PATCH /api/soc/systems/{id}': { description: 'Kiểm tra phạm vi đơn vị' },
+      'PATCH /api/soc/ip-ranges/{id}': { description: 'Kiểm tra phạm vi đơn vị' },
       'POST /api/iam/accounts': {
         username: `moi.${scope}.${roles[0]}.${process.pid}.${Math.random().toString(36).slice(2, 8)}`,
         fullName: 'Cán bộ mới',
@@ -875,17 +928,12 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       }
       // A body names units, except an LGSP service's providing application.
       const slotKind = (slot: (string | number)[]): Kind =>
-        slot.at(-1) === 'applicationId' ? 'application' : 'unit';
+        slot.at(-1) === 'applicationId' ? 'application' : slot.at(-1) === 'systemId' ? 'system' : 'unit';
       for (const slot of slots) {
         const bs = [];
         const kind = slotKind(slot);
         // A SIEM range names its information system: B's systems must answer like a missing one.
-        const refs =
-          slot.at(-1) === 'systemId'
-            ? foreign.map((u) => socOf.get(u.id)!.systemId)
-            : kind === 'unit'
-              ? foreign.map((u) => u.id)
-              : rowsOf(kind).b;
+        const refs = kind === 'unit' ? foreign.map((u) => u.id) : rowsOf(kind).b;
         for (const b of refs) {
           bs.push(await send(call(op, op.path, withValue(base, slot, b)), `${label} .${slot.join('.')}=B`));
         }
