@@ -17,6 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,8 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/soc\/sources\/\{id\}/, 'source'],
   [/^\/api\/soc\/systems\/\{id\}/, 'system'],
   [/^\/api\/soc\/ip-ranges\/\{id\}/, 'range'],
+  [/^\/api\/soc\/imports\/\{id\}$/, 'import'],
+  [/^\/api\/soc\/ingest-tokens\/\{id\}/, 'ingestToken'],
 ];
 /** Path parameters that name no row of a unit, and why. */
 const NOT_UNIT_BOUND: Record<string, string> = {
@@ -75,9 +78,8 @@ const NOT_UNIT_BOUND: Record<string, string> = {
  */
 const UNIT_BOUND_WALKED_ELSEWHERE: Record<string, string> = {
   '/api/soc/events/{id}': 'src/soc/search/routes.test.ts',
-  '/api/soc/imports/{id}': 'src/soc/ingest/files/routes.test.ts',
+  // Only a queued or running import can be cancelled; the walk's imports have ended.
   '/api/soc/imports/{id}/cancel': 'src/soc/ingest/files/routes.test.ts',
-  '/api/soc/ingest-tokens/{id}/revoke': 'src/soc/ingest/tokens/tokens.test.ts',
 };
 /** Query parameters that filter by a row, by name. */
 const QUERY_KINDS: Record<string, Kind> = {
@@ -106,7 +108,9 @@ type Kind =
   | 'right'
   | 'system'
   | 'source'
-  | 'range';
+  | 'range'
+  | 'import'
+  | 'ingestToken';
 
 const MISSING_APPLICATION = '00000000-0000-4000-8000-0000000d0404';
 const MISSING_SERVICE = '00000000-0000-4000-8000-0000000e0404';
@@ -124,6 +128,8 @@ const MISSING: Record<Kind, string> = {
   system: '00000000-0000-4000-8000-0000000f0404',
   source: '00000000-0000-4000-8000-000000100404',
   range: '00000000-0000-4000-8000-000000110404',
+  import: '00000000-0000-4000-8000-000000120404',
+  ingestToken: '00000000-0000-4000-8000-000000130404',
 };
 
 /** The path values of an operation naming a row of `kind` by `v`. */
@@ -211,6 +217,8 @@ const MUST_SUCCEED: Record<string, string[]> = {
     'GET /api/soc/ip-ranges/{id}',
     'GET /api/soc/sources ?systemId',
     'GET /api/soc/ip-ranges ?systemId',
+    // soc.events.read.
+    'GET /api/soc/imports/{id}',
   ],
   tech_admin: [
     'PUT /api/iam/accounts/{id}/roles',
@@ -235,6 +243,8 @@ const MUST_SUCCEED: Record<string, string[]> = {
     'DELETE /api/soc/systems/{id}',
     'PATCH /api/soc/ip-ranges/{id}',
     'DELETE /api/soc/ip-ranges/{id}',
+    // soc.config.write.
+    'POST /api/soc/ingest-tokens/{id}/revoke',
   ],
 };
 
@@ -255,6 +265,9 @@ const lgspOf = new Map<string, LgspRows>();
 const rsaOf = new Map<string, string>();
 /** One SIEM information system, public IP range and source per unit. */
 const socOf = new Map<string, SourceRows>();
+/** One SIEM ingest token and one finished forensic import per unit. */
+const ingestTokenOf = new Map<string, string>();
+const importOf = new Map<string, string>();
 let cidrCount = 0;
 /** A /28 of 198.18.0.0/15 not used before in this file (8,192 of them). */
 function freshCidr(): string {
@@ -340,6 +353,21 @@ beforeAll(async () => {
   const registry = t.services.lgsp.registry.service;
   for (const unit of Object.values(units))
     socOf.set(unit.id, await sourceRowsOf(t.services.soc.sources, unit.id));
+  for (const unit of Object.values(units)) {
+    const issued = await t.services.soc.ingest.tokens.create(systemCtx('test', ['soc.config.write']), {
+      name: `Mã nạp của ${unit.name}`,
+      unitId: unit.id,
+    });
+    ingestTokenOf.set(unit.id, issued.id);
+    // Uploaded by the unit's own account, so the job is the unit's.
+    const job = await t.services.soc.fileImports.service.upload(
+      userCtx(accountOf.get(unit.id)!, unit.id, ['soc.events.read']),
+      Readable.from([Buffer.from('{"message":"kiểm tra phạm vi"}\n')]),
+      { fileName: 'walk.jsonl', format: 'jsonl', gzip: false, contentLength: null },
+    );
+    importOf.set(unit.id, job.id);
+  }
+  await t.services.soc.fileImports.idle();
   for (const [key, unit] of Object.entries(units)) {
     const tag = `${key.toLowerCase()}-${process.pid}`;
     const appName = `Ứng dụng riêng ${key} ${process.pid}`;
@@ -504,6 +532,8 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
   /** SIEM rows of A's that the walk may delete: a system without ranges, and a range. */
   let spareSystem: string;
   let spareRange: string;
+  /** An ingest token of A's that the walk may revoke. */
+  let spareIngestToken: string;
   const succeeded = new Set<string>();
 
   beforeAll(async () => {
@@ -537,7 +567,7 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       // The SIEM's systems, ranges and sources of B (ids and addresses: names and codes share prefixes).
       ...foreign.flatMap((u) => {
         const s = socOf.get(u.id)!;
-        return [s.systemId, s.rangeId, s.cidr, s.sourceId];
+        return [s.systemId, s.rangeId, s.cidr, s.sourceId, ingestTokenOf.get(u.id)!, importOf.get(u.id)!];
       }),
     ];
     // The directory: every unit's active services, by unit and provider application code (LGSP-13).
@@ -575,6 +605,12 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
     // A system is deleted only once it has no ranges left.
     await sources.deleteRange(systemCtx('test', ['soc.sources.read', 'soc.sources.write']), bare.rangeId);
     spareSystem = bare.systemId;
+    spareIngestToken = (
+      await t.services.soc.ingest.tokens.create(systemCtx('test', ['soc.config.write']), {
+        name: 'Mã nạp để thu hồi',
+        unitId: mine.id,
+      })
+    ).id;
     const created = await t.app.inject({
       method: 'POST',
       url: '/api/iam/me/tokens',
@@ -712,6 +748,11 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
         };
       case 'source':
         return { a: socOf.get(mine.id)!.sourceId, b: foreign.map((u) => socOf.get(u.id)!.sourceId) };
+      case 'import':
+        return { a: importOf.get(mine.id)!, b: foreign.map((u) => importOf.get(u.id)!) };
+      case 'ingestToken':
+        // The only route naming a token revokes it: A's spare one.
+        return { a: spareIngestToken, b: foreign.map((u) => ingestTokenOf.get(u.id)!) };
     }
   }
 

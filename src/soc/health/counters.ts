@@ -12,6 +12,17 @@ export interface InputTotals {
   dropReasons: Record<string, number>;
 }
 
+/** The counter all forensic imports (`file:<importId>`) add to. */
+export const FILE_IMPORTS_INPUT = 'file';
+
+/**
+ * The counter an input adds to: each forensic import is its own input id, but one counter holds them all, so
+ * the health figures and metric labels stay few (and name no unit's import to operators of other units).
+ */
+export function inputKey(id: string): string {
+  return id.startsWith('file:') ? FILE_IMPORTS_INPUT : id;
+}
+
 /** In-memory totals of this node. */
 export class SiemTotals implements SiemCounters {
   readonly inputs = new Map<string, InputTotals>();
@@ -25,10 +36,11 @@ export class SiemTotals implements SiemCounters {
   private peakLagMs = 0;
 
   private input(id: string): InputTotals {
-    let t = this.inputs.get(id);
+    const key = inputKey(id);
+    let t = this.inputs.get(key);
     if (!t) {
       t = { events: 0, bytes: 0, dropped: 0, dropReasons: {} };
-      this.inputs.set(id, t);
+      this.inputs.set(key, t);
     }
     return t;
   }
