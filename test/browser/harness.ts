@@ -23,7 +23,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CONSOLE_DIST, WEB_ROOT } from '../../src/core/http/console.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 
@@ -318,4 +318,47 @@ export function unexpectedViolations(
     unexpected: found.filter((f) => !known.some((k) => f.startsWith(k.line))),
     fixed: known.filter((k) => !found.some((f) => f.startsWith(k.line))).map((k) => k.line),
   };
+}
+
+/**
+ * Visits each `[path, name]` screen of the console at `baseUrl`, screenshots it as `name + suffix` and runs
+ * axe-core; returns the violations not reported yet and the reported ones that no longer occur.
+ */
+export async function axeScreens(
+  page: Page,
+  baseUrl: string,
+  screens: readonly (readonly [string, string])[],
+  suffix: string,
+): Promise<{ unexpected: string[]; fixed: string[] }> {
+  const found: string[] = [];
+  for (const [path, name] of screens) {
+    await page.goto(`${baseUrl}${path}`);
+    await page.locator('main main').waitFor();
+    await settle(page);
+    await screenshot(page, `${name}${suffix}`);
+    found.push(...describeViolations(`${name}${suffix}`, await axe(page, `${name}${suffix}`)));
+  }
+  return unexpectedViolations(
+    found,
+    screens.map(([, name]) => `${name}${suffix}`),
+  );
+}
+
+/**
+ * Runs `fn` with the console in the dark theme, then puts the light theme back and closes the page: the
+ * choice is saved in the account's preferences, and the other tests expect the light theme.
+ */
+export async function inDarkTheme(page: Page, baseUrl: string, fn: () => Promise<void>): Promise<void> {
+  const toggle = () => page.getByRole('button', { name: 'Giao diện tối' });
+  await page.goto(`${baseUrl}/`);
+  await toggle().click();
+  await expect.poll(() => toggle().getAttribute('aria-pressed')).toBe('true');
+  try {
+    await fn();
+  } finally {
+    await page.goto(`${baseUrl}/`);
+    await toggle().click();
+    await expect.poll(() => toggle().getAttribute('aria-pressed')).toBe('false');
+    await page.close();
+  }
 }

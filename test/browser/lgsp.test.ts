@@ -15,12 +15,12 @@ import { signRequest } from '../../sdk/src/sign.ts';
 import { systemCtx } from '../../src/core/context.ts';
 import { rsaKeys, selfSigned } from '../../src/lgsp/registry/testing.ts';
 import {
-  axe,
+  axeScreens,
   type BrowserApp,
   type BrowserContext,
   describeBrowser,
-  describeViolations,
   firstLogin,
+  inDarkTheme,
   launchChromium,
   type Page,
   SCREENSHOTS,
@@ -29,7 +29,6 @@ import {
   startBrowserApp,
   strongPassword,
   submitLogin,
-  unexpectedViolations,
 } from './harness.ts';
 
 const PROVINCE = '000.00.00.H23';
@@ -607,18 +606,7 @@ describeBrowser('LGSP screens in chromium', () => {
       ['/lgsp/statistics', 'lgsp-statistics-axe'],
       ['/lgsp/maintenance', 'lgsp-maintenance'],
     ] as const;
-    const found: string[] = [];
-    for (const [path, name] of screens) {
-      await page.goto(`${t.url}${path}`);
-      await page.locator('main main').waitFor();
-      await settle(page);
-      await screenshot(page, `${name}${suffix}`);
-      found.push(...describeViolations(`${name}${suffix}`, await axe(page, `${name}${suffix}`)));
-    }
-    const { unexpected } = unexpectedViolations(
-      found,
-      screens.map(([, name]) => `${name}${suffix}`),
-    );
+    const { unexpected } = await axeScreens(page, t.url, screens, suffix);
     expect(unexpected).toEqual([]);
   }
 
@@ -630,20 +618,6 @@ describeBrowser('LGSP screens in chromium', () => {
 
   it('has no WCAG 2 A/AA violations (axe-core) on any LGSP screen in the dark theme', async () => {
     const page = await adminPage();
-    await page.goto(`${t.url}/`);
-    const toggle = page.getByRole('button', { name: 'Giao diện tối' });
-    await toggle.click();
-    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
-    try {
-      await axeEveryScreen(page, '-dark');
-    } finally {
-      // The choice is saved in the administrator's preferences: put the light theme back.
-      await page.goto(`${t.url}/`);
-      await page.getByRole('button', { name: 'Giao diện tối' }).click();
-      await expect
-        .poll(() => page.getByRole('button', { name: 'Giao diện tối' }).getAttribute('aria-pressed'))
-        .toBe('false');
-      await page.close();
-    }
+    await inDarkTheme(page, t.url, () => axeEveryScreen(page, '-dark'));
   });
 });

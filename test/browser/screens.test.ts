@@ -7,12 +7,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemCtx } from '../../src/core/context.ts';
 import { AdminNetworkPolicy } from '../../src/iam/policies/schema.ts';
 import {
-  axe,
+  axeScreens,
   type BrowserApp,
   type BrowserContext,
   describeBrowser,
-  describeViolations,
   firstLogin,
+  inDarkTheme,
   type Locator,
   launchChromium,
   type Page,
@@ -21,7 +21,6 @@ import {
   startBrowserApp,
   strongPassword,
   submitLogin,
-  unexpectedViolations,
 } from './harness.ts';
 
 const DEFAULT_CIDRS = (AdminNetworkPolicy.properties.cidrs as unknown as { default: string[] }).default;
@@ -293,16 +292,7 @@ describeBrowser('console screens in chromium', () => {
 
   /** Visits every main screen, screenshots it and runs axe-core; fails on any violation not yet reported. */
   async function axeEveryScreen(page: Page, suffix: string): Promise<void> {
-    const found: string[] = [];
-    const names = SCREENS.map(([, name]) => `${name}${suffix}`);
-    for (const [path, name] of SCREENS) {
-      await page.goto(`${t.url}${path}`);
-      await page.locator('main main').waitFor();
-      await settle(page);
-      await screenshot(page, `${name}${suffix}`);
-      found.push(...describeViolations(`${name}${suffix}`, await axe(page, `${name}${suffix}`)));
-    }
-    const { unexpected, fixed } = unexpectedViolations(found, names);
+    const { unexpected, fixed } = await axeScreens(page, t.url, SCREENS, suffix);
     expect(unexpected).toEqual([]);
     expect(fixed, 'fixed: remove from KNOWN_VIOLATIONS').toEqual([]);
   }
@@ -315,21 +305,7 @@ describeBrowser('console screens in chromium', () => {
 
   it('has no WCAG 2 A/AA violations (axe-core) on any main screen in the dark theme', async () => {
     const page = await adminPage();
-    await page.goto(`${t.url}/`);
-    const toggle = page.getByRole('button', { name: 'Giao diện tối' });
-    await toggle.click();
-    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
-    try {
-      await axeEveryScreen(page, '-dark');
-    } finally {
-      // The choice is saved in the administrator's preferences: the other tests expect the light theme.
-      await page.goto(`${t.url}/`);
-      await page.getByRole('button', { name: 'Giao diện tối' }).click();
-      await expect
-        .poll(() => page.getByRole('button', { name: 'Giao diện tối' }).getAttribute('aria-pressed'))
-        .toBe('false');
-      await page.close();
-    }
+    await inDarkTheme(page, t.url, () => axeEveryScreen(page, '-dark'));
   });
 
   it('refuses an admin screen from outside the admin networks with the server message and IAM_ADMIN_NETWORK_DENIED', async () => {

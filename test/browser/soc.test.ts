@@ -13,12 +13,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemCtx } from '../../src/core/context.ts';
 import {
-  axe,
+  axeScreens,
   type BrowserApp,
   type BrowserContext,
   describeBrowser,
-  describeViolations,
   firstLogin,
+  inDarkTheme,
   launchChromium,
   type Page,
   screenshot,
@@ -26,7 +26,6 @@ import {
   startBrowserApp,
   strongPassword,
   submitLogin,
-  unexpectedViolations,
 } from './harness.ts';
 
 const DATASET = 'sshd-thu-nghiem';
@@ -362,18 +361,7 @@ describeBrowser('SOC screens in chromium', () => {
       ['/soc/tokens', 'soc-tokens'],
       ['/soc/imports', 'soc-imports'],
     ] as const;
-    const found: string[] = [];
-    for (const [path, name] of screens) {
-      await page.goto(`${t.url}${path}`);
-      await page.locator('main main').waitFor();
-      await settle(page);
-      await screenshot(page, `${name}${suffix}`);
-      found.push(...describeViolations(`${name}${suffix}`, await axe(page, `${name}${suffix}`)));
-    }
-    const { unexpected } = unexpectedViolations(
-      found,
-      screens.map(([, name]) => `${name}${suffix}`),
-    );
+    const { unexpected } = await axeScreens(page, t.url, screens, suffix);
     expect(unexpected).toEqual([]);
   }
 
@@ -385,19 +373,6 @@ describeBrowser('SOC screens in chromium', () => {
 
   it('has no WCAG 2 A/AA violations (axe-core) on any SOC screen in the dark theme', async () => {
     const page = await adminPage();
-    await page.goto(`${t.url}/`);
-    const toggle = page.getByRole('button', { name: 'Giao diện tối' });
-    await toggle.click();
-    await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
-    try {
-      await axeEveryScreen(page, '-dark');
-    } finally {
-      await page.goto(`${t.url}/`);
-      await page.getByRole('button', { name: 'Giao diện tối' }).click();
-      await expect
-        .poll(() => page.getByRole('button', { name: 'Giao diện tối' }).getAttribute('aria-pressed'))
-        .toBe('false');
-      await page.close();
-    }
+    await inDarkTheme(page, t.url, () => axeEveryScreen(page, '-dark'));
   });
 });
