@@ -35,6 +35,11 @@ export interface RawEvent {
   pipeline?: string;
   /** Tags the input adds (`truncated` for a line cut at the configured size…). */
   tags?: string[];
+  /**
+   * The unit the input vouches for: the ingest token's, or the forensic import's. An import's events belong
+   * to it; other inputs' events fall back to it when neither their source nor an IP range names a unit.
+   */
+  unitId?: string | null;
 }
 
 /** A nested Elastic Common Schema document: `{ '@timestamp', event: { … }, source: { ip }, … }`. */
@@ -48,10 +53,18 @@ export interface NormalisedEvent {
   input: string;
   /** The full ECS document; the original text is kept in `event.original` when parsing failed. */
   doc: EcsDoc;
-  /** Inventory source, its unit and information system: set by `SourceEnricher`. */
+  /**
+   * Inventory source, its unit and information system: set by `SourceEnricher`. Before it runs, `unitId` is
+   * the unit the input vouched for (`RawEvent.unitId`).
+   */
   sourceId?: string | null;
   unitId?: string | null;
   systemId?: string | null;
+  /**
+   * Replayed from a forensic import: old events that say nothing of a source's life now, so they are not
+   * inventoried and do not count as a heartbeat; they belong to the import's unit.
+   */
+  historical?: boolean;
 }
 
 /** Parses and normalises. Never throws: unparsed input comes back raw, tagged `_parse_error`. */

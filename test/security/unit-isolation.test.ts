@@ -56,6 +56,7 @@ const PATH_KINDS: [RegExp, Kind][] = [
   [/^\/api\/soc\/systems\/\{id\}/, 'system'],
   [/^\/api\/soc\/ip-ranges\/\{id\}/, 'range'],
   [/^\/api\/soc\/imports\/\{id\}$/, 'import'],
+  [/^\/api\/soc\/events\/\{id\}$/, 'event'],
   [/^\/api\/soc\/ingest-tokens\/\{id\}/, 'ingestToken'],
 ];
 /** Path parameters that name no row of a unit, and why. */
@@ -77,7 +78,6 @@ const NOT_UNIT_BOUND: Record<string, string> = {
  * in the part's own tests, named here. Walking them here too (rows per unit for each kind) is the next step.
  */
 const UNIT_BOUND_WALKED_ELSEWHERE: Record<string, string> = {
-  '/api/soc/events/{id}': 'src/soc/search/routes.test.ts',
   // Only a queued or running import can be cancelled; the walk's imports have ended.
   '/api/soc/imports/{id}/cancel': 'src/soc/ingest/files/routes.test.ts',
 };
@@ -110,7 +110,8 @@ type Kind =
   | 'source'
   | 'range'
   | 'import'
-  | 'ingestToken';
+  | 'ingestToken'
+  | 'event';
 
 const MISSING_APPLICATION = '00000000-0000-4000-8000-0000000d0404';
 const MISSING_SERVICE = '00000000-0000-4000-8000-0000000e0404';
@@ -130,13 +131,21 @@ const MISSING: Record<Kind, string> = {
   range: '00000000-0000-4000-8000-000000110404',
   import: '00000000-0000-4000-8000-000000120404',
   ingestToken: '00000000-0000-4000-8000-000000130404',
+  // An event is addressed by its id and its time (`id@ts` here): a time events of the walk have.
+  event: `00000000-0000-4000-8000-000000140404@${new Date().toISOString()}`,
 };
 
 /** The path values of an operation naming a row of `kind` by `v`. */
 function valuesOf(op: Operation, kind: Kind, v: string): Record<string, string> {
+  if (kind === 'event') return { [op.pathParams[0]!]: v.split('@')[0]! };
   if (kind !== 'right') return { [op.pathParams[0]!]: v };
   const [applicationId, serviceId] = v.split('/');
   return { applicationId: applicationId!, serviceId: serviceId! };
+}
+
+/** The query a path needs besides its parameters: an event's time. */
+function queryOf(kind: Kind, v: string): Record<string, string> {
+  return kind === 'event' ? { ts: v.split('@')[1]! } : {};
 }
 
 /** A unit's LGSP rows: an HMAC application with its active key, the service it provides. */
@@ -268,6 +277,8 @@ const socOf = new Map<string, SourceRows>();
 /** One SIEM ingest token and one finished forensic import per unit. */
 const ingestTokenOf = new Map<string, string>();
 const importOf = new Map<string, string>();
+/** The event each unit's import stored, as `id@ts`. */
+const eventOf = new Map<string, string>();
 let cidrCount = 0;
 /** A /28 of 198.18.0.0/15 not used before in this file (8,192 of them). */
 function freshCidr(): string {
@@ -368,6 +379,19 @@ beforeAll(async () => {
     importOf.set(unit.id, job.id);
   }
   await t.services.soc.fileImports.idle();
+  for (const unit of Object.values(units)) {
+    const found = await t.services.soc.search.service.search(systemCtx('test', ['soc.events.read']), {
+      query: `tags:"import:${importOf.get(unit.id)}"`,
+      // The events carry the real time of their import, after the test clock's frozen now.
+      from: new Date(Date.now() - 86_400_000).toISOString(),
+      to: new Date(Date.now() + 86_400_000).toISOString(),
+      size: 1,
+    });
+    expect(found.hits).toHaveLength(1);
+    const hit = found.hits[0]!;
+    expect(hit.unitId).toBe(unit.id);
+    eventOf.set(unit.id, `${hit.id}@${hit.ts}`);
+  }
   for (const [key, unit] of Object.entries(units)) {
     const tag = `${key.toLowerCase()}-${process.pid}`;
     const appName = `Ứng dụng riêng ${key} ${process.pid}`;
@@ -567,7 +591,8 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       // The SIEM's systems, ranges and sources of B (ids and addresses: names and codes share prefixes).
       ...foreign.flatMap((u) => {
         const s = socOf.get(u.id)!;
-        return [s.systemId, s.rangeId, s.cidr, s.sourceId, ingestTokenOf.get(u.id)!, importOf.get(u.id)!];
+        const event = eventOf.get(u.id)!.split('@')[0]!;
+        return [s.systemId, s.rangeId, s.cidr, s.sourceId, ingestTokenOf.get(u.id)!, importOf.get(u.id)!, event];
       }),
     ];
     // The directory: every unit's active services, by unit and provider application code (LGSP-13).
@@ -753,6 +778,8 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       case 'ingestToken':
         // The only route naming a token revokes it: A's spare one.
         return { a: spareIngestToken, b: foreign.map((u) => ingestTokenOf.get(u.id)!) };
+      case 'event':
+        return { a: eventOf.get(mine.id)!, b: foreign.map((u) => eventOf.get(u.id)!) };
     }
   }
 
@@ -861,7 +888,7 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
     )) {
       const kind = PATH_KINDS.find(([re]) => re.test(op.path))![1];
       const rows = rowsOf(kind, op);
-      const url = (v: string) => urlOf(op, valuesOf(op, kind, v));
+      const url = (v: string) => urlOf(op, valuesOf(op, kind, v), queryOf(kind, v));
       const body = () => bodyFor(op);
       const bs = [];
       for (const b of rows.b) bs.push(await send(call(op, url(b), body()), `${op.key} with B's ${kind}`));

@@ -62,7 +62,14 @@ export function createIngest(deps: IngestDeps): Ingest {
     maxEventBytes: cfg.maxEventBytes,
   };
   const feeds: Feed[] = [
-    { name: 'audit', pipeline: 'tinhso-audit', read: auditFeedReader(platform.db, () => platform.now()) },
+    {
+      name: 'audit',
+      pipeline: 'tinhso-audit',
+      read: auditFeedReader(platform.db, () => platform.now()),
+      // An entry of a unit's actions is that unit's, as in the audit log itself; LGSP records join two
+      // units, and the province's platform is watched as a whole.
+      unitOf: (row) => (typeof row.unitId === 'string' ? row.unitId : null),
+    },
   ];
   if (deps.lgspReader) feeds.push({ name: 'lgsp', pipeline: 'tinhso-lgsp', read: deps.lgspReader });
   const feedDeps = {

@@ -9,8 +9,8 @@ import type { RawEvent } from '../contracts.ts';
 import type { Soc } from '../index.ts';
 
 /** Issues a token as the system (scope all) and returns its header forms. */
-export async function issueToken(soc: Soc, name = 'Mã kiểm thử') {
-  const issued = await soc.ingest.tokens.create(systemCtx('test', ['soc.config.write']), { name });
+export async function issueToken(soc: Soc, name = 'Mã kiểm thử', unitId: string | null = null) {
+  const issued = await soc.ingest.tokens.create(systemCtx('test', ['soc.config.write']), { name, unitId });
   const basic = Buffer.from(`${issued.username}:${issued.password}`).toString('base64');
   return {
     ...issued,

@@ -141,7 +141,19 @@ function finish(doc: EcsDoc, raw: RawEvent, failed: boolean): NormalisedEvent {
     tags = list;
   }
   if (tags !== undefined) doc.tags = tags;
-  return { ts, receivedAt: raw.receivedAt, input: raw.input, doc };
+  return eventOf(ts, raw, doc);
+}
+
+/** The event of a finished document, with what the input vouched for. */
+function eventOf(ts: number, raw: RawEvent, doc: EcsDoc): NormalisedEvent {
+  return {
+    ts,
+    receivedAt: raw.receivedAt,
+    input: raw.input,
+    doc,
+    unitId: typeof raw.unitId === 'string' ? raw.unitId : null,
+    historical: raw.kind === 'file',
+  };
 }
 
 /** The event kept as received, with why it could not be parsed. */
@@ -192,7 +204,15 @@ export function runEvent(set: PipelineSet, given: RawEvent): Outcome {
         tags: [PARSE_ERROR_TAG],
       };
       return {
-        event: { ts: at, receivedAt: at, input: String(raw?.input ?? ''), doc },
+        // Nothing more is read of a raw event that throws when read.
+        event: {
+          ts: at,
+          receivedAt: at,
+          input: String(raw?.input ?? ''),
+          doc,
+          unitId: null,
+          historical: false,
+        },
         pipeline: pipeline?.id ?? null,
         dropped: false,
         error: message,

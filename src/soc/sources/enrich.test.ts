@@ -235,4 +235,61 @@ describe('source inventory', () => {
       await c.close();
     }
   });
+  it("leaves events of a forensic import out of the inventory and gives them the import's unit", async () => {
+    run++;
+    const host = `old-${run}`;
+    const s = await a.createSystem(sys, {
+      unitId: p.finance.id,
+      code: `cu-${run}`,
+      name: 'Hệ thống cũ',
+      securityLevel: 2,
+    });
+    await a.createRange(sys, { cidr: `102.${run}.0.0/24`, systemId: s.id });
+    await a.ready();
+    // Last year's logs of a host, imported by an analyst of the district.
+    const old = t.clock.now.getTime() - 365 * 86_400_000;
+    const imported = {
+      ...ev('file:imp', { host: { name: host }, source: { ip: `102.${run}.0.7` } }),
+      ts: old,
+      unitId: p.district.id,
+      historical: true,
+    };
+    await a.enricher.enrich([imported]);
+    await a.flush();
+    // Not a source: an old file says nothing of whether the host reports now.
+    expect(await sourceRows([`file|host:${host}`, `bulk|host:${host}`])).toEqual([]);
+    expect(imported).toMatchObject({ sourceId: null, unitId: p.district.id, systemId: s.id });
+    expect(imported.doc.tags).toEqual([`system:cu-${run}`]);
+  });
+
+  it("falls back to the unit the input vouches for (an ingest token's) when neither source nor range names one", async () => {
+    run++;
+    const s = await a.createSystem(sys, {
+      unitId: p.health.id,
+      code: `bv-${run}`,
+      name: 'Bệnh viện',
+      securityLevel: 3,
+    });
+    await a.createRange(sys, { cidr: `103.${run}.0.0/24`, systemId: s.id });
+    await a.ready();
+    // Sent with Sở Tài chính's token: a host nobody placed, and a host in Sở Y tế's range.
+    const unplaced = { ...ev('bulk', { host: { name: `may-${run}` } }), unitId: p.finance.id };
+    // No host, agent or address to inventory: the range still says whose system it is.
+    const ranged = { ...ev('bulk', { source: { ip: `103.${run}.0.9` } }), unitId: p.finance.id };
+    const anonymous = ev('bulk', { host: { name: `khac-${run}` } });
+    await a.enricher.enrich([unplaced, ranged, anonymous]);
+    expect(unplaced.unitId).toBe(p.finance.id);
+    expect(ranged).toMatchObject({ sourceId: null, unitId: p.health.id, systemId: s.id });
+    expect(anonymous.unitId).toBeNull();
+    // A source first seen through the token is the token's unit's until an operator moves it.
+    const rows = await sourceRows([`bulk|host:may-${run}`, `bulk|host:khac-${run}`]);
+    expect(rows.map((r) => [r.key, r.unit_id])).toEqual([
+      [`bulk|host:khac-${run}`, null],
+      [`bulk|host:may-${run}`, p.finance.id],
+    ]);
+    // Later events of that source are its unit's, whatever token they come with.
+    const again = { ...ev('bulk', { host: { name: `may-${run}` } }), unitId: p.health.id };
+    await b.enricher.enrich([again]);
+    expect(again.unitId).toBe(p.finance.id);
+  });
 });

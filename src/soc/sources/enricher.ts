@@ -102,6 +102,7 @@ export class CachedEnricher implements SourceEnricher {
     let unknown: Map<string, NormalisedEvent> | null = null;
     for (let i = 0; i < n; i++) {
       const ev = events[i] as NormalisedEvent;
+      if (ev.historical) continue;
       let ref = this.fastLookup(ev);
       if (ref === undefined) {
         const key = sourceKeyOf(ev);
@@ -132,7 +133,9 @@ export class CachedEnricher implements SourceEnricher {
     for (let i = 0; i < n; i++) {
       const ev = events[i] as NormalisedEvent;
       const ref = refs[i];
-      let unitId = ref?.unitId ?? null;
+      // An import's events are its unit's; others are their source's, else their range's, else the input's.
+      const vouched = ev.unitId ?? null;
+      let unitId = ev.historical ? vouched : (ref?.unitId ?? null);
       let systemId = ref?.systemId ?? null;
       if (ranges.size > 0) {
         const doc = ev.doc;
@@ -147,7 +150,7 @@ export class CachedEnricher implements SourceEnricher {
         } else if (systemId) tagSystems(doc, systemCodes, null, null, null, null, systemId);
       } else if (systemId) tagSystems(ev.doc, systemCodes, null, null, null, null, systemId);
       ev.sourceId = ref?.id ?? null;
-      ev.unitId = unitId;
+      ev.unitId = unitId ?? vouched;
       ev.systemId = systemId;
       if (ref) {
         const p = pending.get(ref.id);
@@ -247,7 +250,8 @@ export class CachedEnricher implements SourceEnricher {
         kind: id.kind,
         name: id.name.normalize('NFC') || key,
         address,
-        unitId: range?.unitId ?? null,
+        // First seen through a unit's ingest token: that unit's until an operator says otherwise.
+        unitId: range?.unitId ?? ev.unitId ?? null,
         systemId: range?.systemId ?? null,
         firstSeen: new Date(ev.receivedAt),
       });

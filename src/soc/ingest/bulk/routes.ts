@@ -14,6 +14,7 @@ import type { IngestSink, RawEvent, SiemCounters } from '../../contracts.ts';
 import { readBody } from '../http/body.ts';
 import type { ParseLimits } from '../http/parse.ts';
 import { bodyStream } from '../http/scope.ts';
+import { credentialOf } from '../tokens/guard.ts';
 import {
   clusterHealth,
   clusterInfo,
@@ -138,6 +139,7 @@ export function bulkInputRoutes(deps: BulkInputDeps) {
       const body = await readBody(bodyStream(request), request.headers, deps.maxBodyBytes);
       const items = parseBulk(body.bytes, deps.limits, params.index);
       const receivedAt = deps.now();
+      const unitId = credentialOf(request)?.unitId ?? null;
       const events: RawEvent[] = [];
       const results: Record<string, Record<string, unknown>>[] = [];
       for (const item of items) {
@@ -162,6 +164,7 @@ export function bulkInputRoutes(deps: BulkInputDeps) {
               receivedAt,
               peer: request.ip,
               doc: withIndexHint(item.doc, item.index),
+              unitId,
             }
           : {
               input: BULK_INPUT,
@@ -170,6 +173,7 @@ export function bulkInputRoutes(deps: BulkInputDeps) {
               peer: request.ip,
               text: item.raw?.text ?? '',
               tags: item.raw?.tags ?? [],
+              unitId,
             };
         if (pipeline) event.pipeline = pipeline;
         events.push(event);

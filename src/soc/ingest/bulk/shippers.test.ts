@@ -10,6 +10,8 @@ import { gzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
+import { systemCtx } from '../../../core/context.ts';
+import { buildProvince } from '../../../org/testing.ts';
 import type { RawEvent } from '../../contracts.ts';
 import { issueToken, recordRawEvents } from '../testing.ts';
 
@@ -196,6 +198,19 @@ describe('_bulk from each shipper', () => {
       doc: { message: 'một', data_stream: { type: 'logs', dataset: 'zeek.conn', namespace: 'default' } },
     });
     expect(seen[1]).toMatchObject({ pipeline: 'suricata', text: 'không phải json', tags: ['_json_invalid'] });
+  });
+
+  it("stamps every item, parsed or raw, with the unit of the shipper's token", async () => {
+    const { finance: unit } = await buildProvince(t.services.org, systemCtx());
+    const unitToken = await issueToken(t.services.soc, 'Winlogbeat của Sở Tài chính', unit.id);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: `${BASE}/_bulk`,
+      headers: { authorization: unitToken.bearer, 'content-type': 'application/x-ndjson' },
+      payload: '{"create":{"_index":"winlogbeat"}}\n{"message":"đăng nhập"}\n{"index":{}}\nkhông phải json\n',
+    });
+    expect(res.json().errors).toBe(false);
+    expect(seen.map((e) => e.unitId)).toEqual([unit.id, unit.id]);
   });
 
   it('refuses a malformed action line or a bomb as a whole, taking nothing', async () => {

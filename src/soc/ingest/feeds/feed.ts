@@ -25,6 +25,8 @@ export interface Feed {
   name: 'audit' | 'lgsp';
   pipeline: 'tinhso-audit' | 'tinhso-lgsp';
   read: FeedReader;
+  /** The unit a row belongs to, when it names one: its events are that unit's. */
+  unitOf?: (row: Record<string, unknown>) => string | null;
 }
 
 /** Name of the scheduled job. */
@@ -60,6 +62,7 @@ export async function pollFeeds(deps: FeedJobDeps, signal?: AbortSignal): Promis
           receivedAt,
           doc,
           pipeline: feed.pipeline,
+          unitId: feed.unitOf?.(doc) ?? null,
         }));
         await deps.sink.submit(events);
         deps.counters.received(feed.name, events.length, 0);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../../test/helpers/app.ts';
 import { audit, auditAlone } from '../../../core/audit/index.ts';
 import { systemCtx } from '../../../core/context.ts';
+import { buildProvince } from '../../../org/testing.ts';
 import type { RawEvent } from '../../contracts.ts';
 import { recordRawEvents } from '../testing.ts';
 import { auditFeedReader } from './audit-reader.ts';
@@ -59,6 +60,33 @@ describe('the audit feed', () => {
     const second = await t.services.soc.ingest.pollFeeds();
     expect(second.audit).toBe(0);
     expect(seen).toHaveLength(1);
+  });
+
+  it("gives an entry's event the entry's unit, and none to the province's entries", async () => {
+    const { finance: unit } = await buildProvince(t.services.org, systemCtx());
+    await t.platform.accessLog.flush();
+    await t.services.soc.ingest.pollFeeds();
+    seen.length = 0;
+    const actor = systemCtx('cán bộ');
+    await auditAlone(
+      t.platform.db,
+      { ...actor, actor: { ...actor.actor, unitId: unit.id } },
+      {
+        category: 'config',
+        action: 'test.feed.unit',
+        description: 'Thay đổi của một đơn vị',
+      },
+    );
+    await auditAlone(t.platform.db, systemCtx('hệ thống'), {
+      category: 'config',
+      action: 'test.feed.province',
+      description: 'Thay đổi của tỉnh',
+    });
+    await t.services.soc.ingest.pollFeeds();
+    expect(seen.map((e) => [(e.doc as { action: string }).action, e.unitId])).toEqual([
+      ['test.feed.unit', unit.id],
+      ['test.feed.province', null],
+    ]);
   });
 
   it('is the scheduled job soc.feeds.platform', async () => {

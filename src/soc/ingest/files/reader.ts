@@ -32,6 +32,8 @@ export interface ReadOptions {
   maxExpandedBytes: number;
   /** Epoch ms stamped as `receivedAt`. */
   now: () => number;
+  /** The import's unit: its events belong to it. */
+  unitId: string | null;
 }
 
 /** What the reader found and how far it got; updated as it reads. */
@@ -183,7 +185,14 @@ function eventMaker(
   const zeek = shape === 'zeek-tsv' ? new ZeekTsvReader(fallbackPath) : null;
 
   const textEvent = (text: string, tags: string[]): RawEvent => {
-    const event: RawEvent = { input, kind: 'file', receivedAt: options.now(), text, pipeline };
+    const event: RawEvent = {
+      input,
+      kind: 'file',
+      receivedAt: options.now(),
+      text,
+      pipeline,
+      unitId: options.unitId,
+    };
     if (tags.length) event.tags = tags;
     return event;
   };
@@ -203,7 +212,14 @@ function eventMaker(
         if (!record.truncated) tags.push(importTags.zeekInvalid);
         event = textEvent(text, tags);
       } else {
-        event = { input, kind: 'file', receivedAt: options.now(), doc: row.doc, pipeline };
+        event = {
+          input,
+          kind: 'file',
+          receivedAt: options.now(),
+          doc: row.doc,
+          pipeline,
+          unitId: options.unitId,
+        };
         if (tags.length) event.tags = tags;
       }
     } else {
@@ -213,7 +229,7 @@ function eventMaker(
         event = textEvent(text, tags);
       } else {
         if (fallbackPath && doc._path === undefined) doc._path = fallbackPath;
-        event = { input, kind: 'file', receivedAt: options.now(), doc, pipeline };
+        event = { input, kind: 'file', receivedAt: options.now(), doc, pipeline, unitId: options.unitId };
         if (tags.length) event.tags = tags;
       }
     }

@@ -116,6 +116,22 @@ describe('POST /api/soc/imports, each format end to end', () => {
     const found = res.json() as { total: { value: number }; hits: { input: string }[] };
     expect(found.total.value).toBe(9);
     expect(new Set(found.hits.map((h) => h.input))).toEqual(new Set([`file:${job.id}`]));
+    // The events are the uploader's unit's: the analyst finds them in their own scope, a neighbour does not.
+    const search = (headers: Record<string, string>) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/soc/search',
+        headers,
+        payload: { query: `tags:"import:${job.id}"`, last: '400d', size: 50 },
+      });
+    const own = (await search(analyst.headers)).json() as {
+      total: { value: number };
+      hits: { unitId: string }[];
+    };
+    expect(own.total.value).toBe(9);
+    expect(new Set(own.hits.map((h) => h.unitId))).toEqual(new Set([p.communeA.id]));
+    const neighbour = await loginAs(t, { roles: ['business_admin'], unitId: p.communeB.id, scope: 'own' });
+    expect((await search(neighbour.headers)).json()).toMatchObject({ total: { value: 0 } });
   });
 
   it('imports Get-WinEvent output as PowerShell writes it: UTF-16 LE with a BOM', async () => {

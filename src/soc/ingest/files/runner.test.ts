@@ -85,6 +85,8 @@ describe('ImportRunner', () => {
       doc: expect.objectContaining({ _path: 'conn', uid: 'CHhAvVGS1DHFjwGM9' }),
       // The import's own tag, by which the console finds its events.
       tags: [`import:${job.id}`],
+      // The uploader's unit, whose events they are.
+      unitId: ctx.actor.unitId,
     });
     const row = await getImport(database.db, job.id);
     expect(row).toMatchObject({

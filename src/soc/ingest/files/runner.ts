@@ -46,6 +46,8 @@ export interface QueuedImport {
   fileName: string;
   requested: RequestedFormat;
   gzip: boolean | null;
+  /** The job's unit (its uploader's): its events belong to it. */
+  unitId: string | null;
   ctx: Ctx;
 }
 
@@ -183,6 +185,7 @@ export class ImportRunner {
           maxEventBytes: deps.maxEventBytes,
           maxExpandedBytes: deps.maxExpandedBytes,
           now: () => deps.now().getTime(),
+          unitId: job.unitId,
         },
         state,
       );

@@ -184,7 +184,7 @@ export function createImportService(deps: ImportServiceDeps) {
         await rm(path, { force: true });
         throw err;
       }
-      runner.enqueue({ id, fileName, requested: input.format, gzip: input.gzip, ctx });
+      runner.enqueue({ id, fileName, requested: input.format, gzip: input.gzip, unitId: row.unitId, ctx });
       return present(row, ctx.lang);
     },
 
@@ -259,6 +259,7 @@ export function createImportService(deps: ImportServiceDeps) {
             fileName: row.fileName,
             requested: row.requestedFormat as RequestedFormat,
             gzip: row.compressed,
+            unitId: row.unitId,
             ctx,
           });
         } else {

@@ -48,6 +48,7 @@ export async function readAll(
       requested: options.format ?? 'auto',
       gzip: options.gzip ?? null,
       maxEventBytes: options.maxEventBytes ?? 65_536,
+      unitId: null,
       maxExpandedBytes: 100 * 1024 * 1024,
       now: () => 1_763_600_000_000,
     },

@@ -6,6 +6,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestApp, loginAs, type TestApp } from '../../../../test/helpers/app.ts';
+import { systemCtx } from '../../../core/context.ts';
+import { buildProvince } from '../../../org/testing.ts';
 import type { RawEvent } from '../../contracts.ts';
 import { issueToken, recordRawEvents } from '../testing.ts';
 
@@ -46,6 +48,20 @@ describe('POST /api/soc/ingest/events', () => {
       peer: '127.0.0.1',
       doc: { message: 'Đăng nhập thất bại', user: { name: 'quantri' } },
     });
+  });
+
+  it("stamps the events with the unit of the token they came with, and no unit for the province's token", async () => {
+    const p = await buildProvince(t.services.org, systemCtx());
+    const unitToken = await issueToken(t.services.soc, 'Mã của Sở Tài chính', p.finance.id);
+    const res = await post(JSON.stringify({ message: 'từ Sở Tài chính' }), {
+      authorization: unitToken.bearer,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    await post(JSON.stringify({ message: 'của tỉnh' }));
+    expect(seen.map((e) => [e.doc?.message, e.unitId])).toEqual([
+      ['từ Sở Tài chính', p.finance.id],
+      ['của tỉnh', null],
+    ]);
   });
 
   it('takes a JSON array as a batch; a non-object element becomes { message }', async () => {

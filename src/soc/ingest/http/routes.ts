@@ -7,6 +7,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../../core/http/types.ts';
 import type { IngestSink, RawEvent, SiemCounters } from '../../contracts.ts';
+import { credentialOf } from '../tokens/guard.ts';
 import { readBody } from './body.ts';
 import { type ParseLimits, parseEventsBody } from './parse.ts';
 import { bodyStream } from './scope.ts';
@@ -52,10 +53,11 @@ export function httpInputRoutes(deps: HttpInputDeps) {
         const body = await readBody(bodyStream(request), request.headers, deps.maxBodyBytes);
         const items = parseEventsBody(body.bytes, String(request.headers['content-type'] ?? ''), deps.limits);
         const receivedAt = deps.now();
+        const unitId = credentialOf(request)?.unitId ?? null;
         const invalidLines: number[] = [];
         const events: RawEvent[] = items.map((item) => {
           if ('doc' in item)
-            return { input: HTTP_INPUT, kind: 'http', receivedAt, peer: request.ip, doc: item.doc };
+            return { input: HTTP_INPUT, kind: 'http', receivedAt, peer: request.ip, doc: item.doc, unitId };
           invalidLines.push(item.line);
           return {
             input: HTTP_INPUT,
@@ -64,6 +66,7 @@ export function httpInputRoutes(deps: HttpInputDeps) {
             peer: request.ip,
             text: item.text,
             tags: item.tags,
+            unitId,
           };
         });
         if (events.length > 0) await deps.sink.submit(events);
