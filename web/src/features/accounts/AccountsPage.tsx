@@ -3,12 +3,13 @@
  * account creation with its one-time password, and an account's page (/iam/accounts/:id).
  */
 import { PlusOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import { Button, Input, Select, Space, Tag, Typography } from 'antd';
+import { Button, Select, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Route, Routes, useNavigate } from 'react-router';
 import { api, call } from '../../api/client';
 import { useSession } from '../../auth/session';
 import { type DataColumn, DataTable, type PageRequest, useTableFilters } from '../../components/DataTable';
+import { TableSearch } from '../../components/TableSearch';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { UnitSelect } from '../org/UnitSelect';
@@ -58,7 +59,6 @@ function AccountList() {
   const [filters, setFilters] = useTableFilters();
   const [creating, setCreating] = useState(false);
   const [otp, setOtp] = useState<{ username: string; password: string; id: string } | null>(null);
-  const [q, setQ] = useState(filters.q ?? '');
   const tree = useUnitTree();
   const units = unitMap(tree.data);
   const roles = useRoles();
@@ -159,17 +159,12 @@ function AccountList() {
         onRowClick={(a) => navigate(a.id)}
         toolbar={
           <>
-            <Input.Search
-              allowClear
-              aria-label={t(m.searchLabel)}
+            <TableSearch
+              value={filters.q}
+              onApply={(q) => setFilters({ q })}
+              label={t(m.searchLabel)}
               placeholder={t(m.searchPlaceholder)}
-              value={q}
-              onChange={(e) => {
-                setQ(e.target.value);
-                if (!e.target.value) setFilters({ q: undefined });
-              }}
-              onSearch={(v) => setFilters({ q: v.trim() || undefined })}
-              style={{ width: 250 }}
+              width={250}
             />
             <UnitSelect
               value={filters.unitId}

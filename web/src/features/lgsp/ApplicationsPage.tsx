@@ -14,6 +14,7 @@ import type { paths } from '../../api/schema';
 import { useSession } from '../../auth/session';
 import { type DataColumn, DataTable, type PageRequest, useTableFilters } from '../../components/DataTable';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { TableSearch } from '../../components/TableSearch';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatNumber, matchesFolded } from '../../lib/format';
 import { ApplicationDetail } from './ApplicationDetail';
@@ -126,7 +127,6 @@ function ApplicationList() {
   const navigate = useNavigate();
   const [filters, setFilters] = useTableFilters();
   const [creating, setCreating] = useState(false);
-  const [q, setQ] = useState(filters.q ?? '');
 
   const columns: DataColumn<Application>[] = [
     {
@@ -196,17 +196,11 @@ function ApplicationList() {
               onRowClick={(a) => navigate(a.id)}
               toolbar={
                 <>
-                  <Input.Search
-                    allowClear
-                    aria-label={t(m.searchApps)}
-                    placeholder={t(m.searchApps)}
-                    value={q}
-                    onChange={(e) => {
-                      setQ(e.target.value);
-                      if (!e.target.value) setFilters({ q: undefined });
-                    }}
-                    onSearch={(v) => setFilters({ q: v.trim() || undefined })}
-                    style={{ width: 260 }}
+                  <TableSearch
+                    value={filters.q}
+                    onApply={(q) => setFilters({ q })}
+                    label={t(m.searchApps)}
+                    width={260}
                   />
                   <Select
                     allowClear

@@ -29,6 +29,7 @@ import { useSession } from '../../auth/session';
 import { type DataColumn, DataTable, type PageRequest, useTableFilters } from '../../components/DataTable';
 import { DetailPage } from '../../components/DetailPage';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { TableSearch } from '../../components/TableSearch';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { useCrumbs } from '../../shell/crumbs';
@@ -161,7 +162,6 @@ function ServiceList() {
   const { has } = useSession();
   const navigate = useNavigate();
   const [filters, setFilters] = useTableFilters();
-  const [q, setQ] = useState(filters.q ?? '');
   const [creating, setCreating] = useState(false);
   const live = useAvailability();
   const canProbe = has('lgsp.registry.write');
@@ -250,18 +250,7 @@ function ServiceList() {
         onRowClick={(s) => navigate(s.id)}
         toolbar={
           <>
-            <Input.Search
-              allowClear
-              aria-label={t(m.searchServices)}
-              placeholder={t(m.searchServices)}
-              value={q}
-              onChange={(e) => {
-                setQ(e.target.value);
-                if (!e.target.value) setFilters({ q: undefined });
-              }}
-              onSearch={(v) => setFilters({ q: v.trim() || undefined })}
-              style={{ width: 240 }}
-            />
+            <TableSearch value={filters.q} onApply={(q) => setFilters({ q })} label={t(m.searchServices)} />
             <UnitSelect
               value={filters.unitId}
               onChange={(v) => setFilters({ unitId: (v as string | undefined) ?? undefined })}

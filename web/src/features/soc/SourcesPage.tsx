@@ -26,6 +26,7 @@ import { type DataColumn, DataTable, useTableFilters } from '../../components/Da
 import { DetailPage } from '../../components/DetailPage';
 import { FormModal } from '../../components/FormModal';
 import { ProblemAlert } from '../../components/ProblemAlert';
+import { TableSearch } from '../../components/TableSearch';
 import { useI18n } from '../../i18n';
 import { formatDateTime, formatNumber } from '../../lib/format';
 import { useCrumbs } from '../../shell/crumbs';
@@ -101,7 +102,6 @@ function SourceList() {
   const { t, lang } = useI18n();
   const navigate = useNavigate();
   const [filters, setFilters] = useTableFilters();
-  const [q, setQ] = useState(filters.q ?? '');
   const kindLabel = (k: SourceKind) => t(m[`kind_${k}`]);
 
   const columns: DataColumn<Source>[] = [
@@ -167,18 +167,7 @@ function SourceList() {
           onRowClick={(s) => navigate(s.id)}
           toolbar={
             <>
-              <Input.Search
-                allowClear
-                aria-label={t(m.searchText)}
-                placeholder={t(m.searchText)}
-                value={q}
-                onChange={(e) => {
-                  setQ(e.target.value);
-                  if (!e.target.value) setFilters({ q: undefined });
-                }}
-                onSearch={(v) => setFilters({ q: v.trim() || undefined })}
-                style={{ width: 240 }}
-              />
+              <TableSearch value={filters.q} onApply={(q) => setFilters({ q })} label={t(m.searchText)} />
               <UnitSelect
                 placeholder={t(m.filterUnit)}
                 value={filters.unitId}

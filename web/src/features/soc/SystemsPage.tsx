@@ -13,6 +13,7 @@ import { useSession } from '../../auth/session';
 import { type DataColumn, DataTable, useTableFilters } from '../../components/DataTable';
 import { FormModal } from '../../components/FormModal';
 import { problemText } from '../../components/ProblemAlert';
+import { TableSearch } from '../../components/TableSearch';
 import { useI18n } from '../../i18n';
 import { formatDateTime } from '../../lib/format';
 import { UnitSelect } from '../org/UnitSelect';
@@ -59,7 +60,6 @@ function Systems() {
   const { message } = App.useApp();
   const qc = useQueryClient();
   const [filters, setFilters] = useTableFilters();
-  const [q, setQ] = useState(filters.q ?? '');
   const [editing, setEditing] = useState<InfoSystem | 'new' | null>(null);
   const canWrite = has('soc.sources.write');
   const refresh = () => qc.invalidateQueries({ queryKey: socKeys.systems });
@@ -133,18 +133,7 @@ function Systems() {
         }
         toolbar={
           <>
-            <Input.Search
-              allowClear
-              aria-label={t(m.searchText)}
-              placeholder={t(m.searchText)}
-              value={q}
-              onChange={(e) => {
-                setQ(e.target.value);
-                if (!e.target.value) setFilters({ q: undefined });
-              }}
-              onSearch={(v) => setFilters({ q: v.trim() || undefined })}
-              style={{ width: 240 }}
-            />
+            <TableSearch value={filters.q} onApply={(q) => setFilters({ q })} label={t(m.searchText)} />
             <UnitSelect
               placeholder={t(m.filterUnit)}
               value={filters.unitId}
