@@ -4,6 +4,7 @@
  * strings) and the response shapes published in OpenAPI.
  */
 import { Type } from 'typebox';
+import { Nullable } from '../core/http/schema.ts';
 import { limits } from './model.ts';
 
 const closed = { additionalProperties: false } as const;
@@ -24,7 +25,6 @@ export const Kind = Type.Union([
 ]);
 
 const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 const Name = Type.String({ minLength: 1, maxLength: limits.name });
 const ShortName = Nullable(Type.String({ maxLength: limits.shortName }));

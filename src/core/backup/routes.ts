@@ -6,6 +6,7 @@
  * scheduler's together.
  */
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../http/schema.ts';
 import type { App } from '../http/types.ts';
 import type { Platform } from '../platform.ts';
 import type { Scheduler } from '../scheduler/index.ts';
@@ -20,7 +21,6 @@ export interface BackupRouteServices {
 }
 
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 const PolicyView = Type.Object(
   {

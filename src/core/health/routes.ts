@@ -7,6 +7,7 @@
 import { type Static, Type } from 'typebox';
 import type { BackupService } from '../backup/index.ts';
 import type { BusStatus } from '../bus/index.ts';
+import { Nullable } from '../http/schema.ts';
 import type { App } from '../http/types.ts';
 import type { Platform } from '../platform.ts';
 import type { Scheduler } from '../scheduler/index.ts';
@@ -24,7 +25,6 @@ export interface HealthRouteServices {
 }
 
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Num = Type.Number();
 const NullableNum = Nullable(Type.Number());
 

@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { type Static, Type } from 'typebox';
 import { AppError } from '../errors/index.ts';
+import { Nullable } from '../http/schema.ts';
 import type { App } from '../http/types.ts';
 import type { Notification, NotificationService } from './service.ts';
 
@@ -37,7 +38,6 @@ export interface NotificationRouteOptions {
 export const MAX_STREAMS_PER_ACCOUNT = 5;
 
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** A notification as the console receives it (list items and stream events alike). */
 export const NotificationView = Type.Object(

@@ -7,12 +7,12 @@
  * notice reaches the bell through the notifications stream anyway).
  */
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../../core/http/schema.ts';
 import type { App } from '../../core/http/types.ts';
 import { type AvailabilityItem, type AvailabilityService, POLL_SECONDS } from './service.ts';
 
 const tags = ['lgsp'];
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 const Cause = Type.Union([Type.Literal('probe'), Type.Literal('traffic'), Type.Literal('registry')]);
 const Day = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}$',

@@ -10,6 +10,7 @@ import type { Ctx } from '../../core/context.ts';
 import type { Db } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors/index.ts';
 import { writeCsv, writeXlsx } from '../../core/files/spreadsheet.ts';
+import { Nullable } from '../../core/http/schema.ts';
 import type { App } from '../../core/http/types.ts';
 import { formatDateTimeVn } from '../../core/time/format.ts';
 import type { OrgService } from '../../org/index.ts';
@@ -38,8 +39,6 @@ const Filter = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 const Exchange = Type.Object({
   id: Type.String(),

@@ -3,8 +3,7 @@
  * Request and response schemas of the input registry API (`/api/soc/inputs`).
  */
 import { type Static, Type } from 'typebox';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+import { Nullable } from '../../core/http/schema.ts';
 
 export const InputIdParams = Type.Object({
   id: Type.String({

@@ -3,9 +3,9 @@
  * Request and response schemas of the pipelines API (OpenAPI and the console's pipeline editor).
  */
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../../core/http/schema.ts';
 
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 export const PipelineId = Type.String({
   pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',

@@ -3,9 +3,8 @@
  * Request and response schemas of the event search routes (TypeBox; the console's client is typed from them).
  */
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../../core/http/schema.ts';
 import { MAX_QUERY_LENGTH } from './parser.ts';
-
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
 /** An ECS field name (dotted). */
 export const FieldName = Type.String({

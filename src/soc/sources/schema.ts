@@ -4,11 +4,11 @@
  * they feed OpenAPI and the console's typed client, and the service's input types come from them.
  */
 import { type Static, Type } from 'typebox';
+import { Nullable } from '../../core/http/schema.ts';
 import { sourceKinds } from './source-key.ts';
 
 const Uuid = Type.String({ format: 'uuid' });
 const DateTime = Type.String({ format: 'date-time' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 /** Visible text without control characters (line breaks would forge lines in audit entries and exports). */
 const Text = (max: number, description?: string) =>
   Type.String({ minLength: 1, maxLength: max, pattern: '^(?!\\s*$)[^\\p{Cc}\\p{Cs}]+$', description });

@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import type { Database } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors/index.ts';
+import { Nullable } from '../../core/http/schema.ts';
 import type { App } from '../../core/http/types.ts';
 import type { OrgService } from '../../org/index.ts';
 import { storeReport } from './report.ts';
@@ -13,8 +14,6 @@ const tags = ['soc'];
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 400;
 const DEFAULT_RANGE_DAYS = 30;
-
-const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 
 const Report = Type.Object({
   from: Type.String({ format: 'date' }),

@@ -3,11 +3,8 @@
  * TypeBox schemas of the import routes.
  */
 import { Type } from 'typebox';
+import { Nullable } from '../../../core/http/schema.ts';
 import { importFormats } from './formats.ts';
-
-const Nullable = <T extends ReturnType<typeof Type.String | typeof Type.Integer | typeof Type.Number>>(
-  t: T,
-) => Type.Union([t, Type.Null()]);
 
 export const ImportState = Type.Union(
   [
