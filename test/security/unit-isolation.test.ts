@@ -592,7 +592,15 @@ describe.each(CASES)('$label', ({ roles, scope, at }) => {
       ...foreign.flatMap((u) => {
         const s = socOf.get(u.id)!;
         const event = eventOf.get(u.id)!.split('@')[0]!;
-        return [s.systemId, s.rangeId, s.cidr, s.sourceId, ingestTokenOf.get(u.id)!, importOf.get(u.id)!, event];
+        return [
+          s.systemId,
+          s.rangeId,
+          s.cidr,
+          s.sourceId,
+          ingestTokenOf.get(u.id)!,
+          importOf.get(u.id)!,
+          event,
+        ];
       }),
     ];
     // The directory: every unit's active services, by unit and provider application code (LGSP-13).

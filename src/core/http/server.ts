@@ -5,6 +5,7 @@
  * and HTTPS with HSTS when a certificate is configured. Modules add their routes through `register`.
  */
 import { randomUUID } from 'node:crypto';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
@@ -25,6 +26,28 @@ import { tlsOptions } from './tls.ts';
 import type { App } from './types.ts';
 
 const REQUEST_ID = /^[\w\-=.]{1,100}$/;
+
+const AJV_OPTIONS = { removeAdditional: false, allErrors: true } as const;
+
+/**
+ * Validators of the route schemas. Query strings, path parameters and headers arrive as text, so their
+ * values are coerced to the schema's types; a JSON body already has its types, and coercing it would turn
+ * the null of a nullable field into "" or 0 (Ajv tries the first branch of the union first): a source's
+ * `expectedIntervalSeconds: null` ("back to the default") would become 0 ("not watched").
+ */
+function validatorFactory(
+  externalSchemas: Parameters<ReturnType<typeof AjvCompiler>>[0],
+  serverOptions: Partial<Parameters<ReturnType<typeof AjvCompiler>>[1]> | undefined,
+) {
+  const build = AjvCompiler();
+  const plugins = serverOptions?.plugins ?? [];
+  const coercing = build(externalSchemas, {
+    customOptions: { ...AJV_OPTIONS, coerceTypes: 'array' },
+    plugins,
+  });
+  const exact = build(externalSchemas, { customOptions: { ...AJV_OPTIONS, coerceTypes: false }, plugins });
+  return (route: Parameters<typeof exact>[0]) => (route.httpPart === 'body' ? exact : coercing)(route);
+}
 
 export interface BuildServerOptions {
   /** Registers the modules' routes and hooks; `server.metrics` is the server's own request metrics. */
@@ -104,7 +127,7 @@ export async function buildServer(platform: Platform, options: BuildServerOption
     },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    schemaController: { compilersFactory: { buildValidator: validatorFactory } },
   } as never).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   // The API speaks JSON only: a text/plain body (what a cross-site form can send without a preflight)

@@ -235,6 +235,13 @@ describe('sources', () => {
     const plan = await t.services.soc.sources.retention();
     expect(plan.defaultDays).toBe(t.platform.config.soc.store.defaultRetentionDays);
     expect(plan.perSource).toContainEqual({ sourceId, days: 400 });
+    // null returns a setting to its default; it must not arrive as 0 ("not watched").
+    const reset = await ok<SourceView>(admin, 'PATCH', `/api/soc/sources/${sourceId}`, {
+      expectedIntervalSeconds: null,
+      retentionDays: null,
+    });
+    expect(reset).toMatchObject({ expectedIntervalSeconds: null, retentionDays: null });
+    expect(reset.effectiveIntervalSeconds).toBeGreaterThan(0);
   });
 
   it('shows sources without a unit only to actors who see every unit', async () => {
