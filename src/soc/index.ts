@@ -4,6 +4,7 @@
  * sources → event store, and search over it. Composes the parts and registers their routes under `/api/soc`.
  */
 import type { App } from '../core/http/types.ts';
+import { createSocConfig, type SocConfig } from './config/index.ts';
 import type { SocDeps, SocPart } from './deps.ts';
 import { SiemTotals } from './health/counters.ts';
 import { createSiemHealth, type SiemHealth } from './health/index.ts';
@@ -32,6 +33,7 @@ export interface Soc {
   readonly inputs: Inputs;
   readonly search: Search;
   readonly fileImports: FileImports;
+  readonly config: SocConfig;
   /** Registers every SOC route under `/api/soc`. */
   register(app: App): Promise<void>;
   /** Starts the listeners and loops (`tinhso serve`). */
@@ -74,6 +76,14 @@ export function createSoc(deps: SocDeps): Soc {
   // Order matters at close (reverse order): inputs first so nothing new arrives, then the queue drains into
   // the store.
   const fileImports = createFileImports({ ...deps, sink: ingestion.sink, counters });
+  const config = createSocConfig({
+    db: deps.platform.db,
+    now: () => deps.platform.now(),
+    org: deps.org,
+    inputs: inputs.service,
+    pipelines: pipelines.admin,
+    sources,
+  });
   const parts: SocPart[] = [
     pipelines,
     sources,
@@ -84,6 +94,7 @@ export function createSoc(deps: SocDeps): Soc {
     inputs,
     ingest,
     fileImports,
+    config,
   ];
   return {
     counters,
@@ -96,6 +107,7 @@ export function createSoc(deps: SocDeps): Soc {
     inputs,
     search,
     fileImports,
+    config,
     async register(app) {
       await app.register(
         async (api: App) => {

@@ -10,6 +10,7 @@
  * skipped and says which route it waits for (the axe walk covers every screen whatever is merged).
  */
 
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemCtx } from '../../src/core/context.ts';
 import {
@@ -223,6 +224,53 @@ describeBrowser('SOC screens in chromium', () => {
       .getByRole('button', { name: 'Chạy' })
       .click();
     await page.getByRole('button', { name: `Dừng đầu vào ${name}` }).waitFor();
+    await page.close();
+  });
+
+  it('downloads the SIEM configuration, previews importing it back with nothing to change, and previews an edited one', async ({
+    skip,
+  }) => {
+    const page = await adminPage();
+    await needRoutes(page, skip, [
+      ['GET', '/api/soc/config/export'],
+      ['POST', '/api/soc/config/import'],
+    ]);
+    await page.goto(`${t.url}/soc/health`);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: /Tải tệp cấu hình/ }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^tinhso-soc-config-\d{8}\.json$/);
+    const text = readFileSync((await download.path()) as string, 'utf8');
+    const doc = JSON.parse(text) as {
+      format: string;
+      inputs: { id: string; settings: Record<string, unknown> }[];
+    };
+    expect(doc.format).toBe('tinhso-soc-config');
+    const picker = page.getByLabel('Chọn tệp cấu hình (.json)');
+    await picker.setInputFiles({
+      name: 'cau-hinh.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(text),
+    });
+    await page.getByText('Cấu hình đã giống tệp, không có gì để thay đổi.').waitFor();
+    // The same file with the TCP listener's charset changed: one change, shown before anything is applied.
+    const edited = {
+      ...doc,
+      inputs: doc.inputs.map((i) =>
+        i.id === 'syslog-tcp' ? { ...i, settings: { ...i.settings, charset: 'windows-1258' } } : i,
+      ),
+    };
+    await picker.setInputFiles({
+      name: 'cau-hinh-sua.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(edited)),
+    });
+    await page.getByText('Xem trước: 1 thay đổi').waitFor();
+    const card = page.locator('.ant-card').filter({ hasText: 'Sao lưu cấu hình SIEM' });
+    await card.getByRole('cell', { name: 'syslog-tcp' }).waitFor();
+    expect(await card.getByRole('cell', { name: 'charset' }).count()).toBe(1);
+    await screenshot(page, 'soc-config-preview');
     await page.close();
   });
 

@@ -831,6 +831,8 @@ describe('malformed requests (SEC-12)', () => {
       // The signed authentication routes hash their raw body and take at most 64 KB.
       'POST /api/lgsp/auth/sessions': 65_536,
       'POST /api/lgsp/auth/introspect': 65_536,
+      // A SIEM configuration file with the schema's maximum of sources.
+      'POST /api/soc/config/import': 32 * 1024 * 1024,
     };
     const sizes = new Map<number, string>();
     for (const op of [...withBody(), ...ops.filter((o) => o.key in PUBLIC && o.changesState)]) {

@@ -5433,6 +5433,195 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/soc/config/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Xuất cấu hình SIEM ra tệp JSON: đầu vào, luồng xử lý của người vận hành, hệ thống thông tin và dải IP, thiết lập nguồn (SOC-16) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            exportedAt: string;
+                            /** @enum {string} */
+                            format: "tinhso-soc-config";
+                            inputs: {
+                                enabled: boolean;
+                                id: string;
+                                settings: {
+                                    charset?: string;
+                                    host?: string;
+                                    maxConnections?: number;
+                                    port?: number;
+                                };
+                            }[];
+                            pipelines: {
+                                enabled: boolean;
+                                id: string;
+                                /** @description YAML của luồng xử lý */
+                                source: string;
+                            }[];
+                            sources: {
+                                expectedIntervalSeconds: number | null;
+                                key: string;
+                                /** @enum {string} */
+                                kind: "host" | "network-device" | "agent" | "sensor" | "application";
+                                name: string;
+                                retentionDays: number | null;
+                                systemCode: string | null;
+                                unitCode: string | null;
+                            }[];
+                            systems: {
+                                code: string;
+                                description: string | null;
+                                name: string;
+                                ranges: {
+                                    cidr: string;
+                                    description: string | null;
+                                }[];
+                                securityLevel: number;
+                                /** @description Mã định danh đơn vị (QCVN 102:2016) */
+                                unitCode: string;
+                            }[];
+                            /** @enum {number} */
+                            version: 1;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/soc/config/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Nhập cấu hình SIEM từ tệp đã xuất: thêm và sửa, không xóa; dryRun=true chỉ xem trước các thay đổi */
+        post: {
+            parameters: {
+                query?: {
+                    dryRun?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        exportedAt: string;
+                        /** @enum {string} */
+                        format: "tinhso-soc-config";
+                        inputs: {
+                            enabled: boolean;
+                            id: string;
+                            settings: {
+                                charset?: string;
+                                host?: string;
+                                maxConnections?: number;
+                                port?: number;
+                            };
+                        }[];
+                        pipelines: {
+                            enabled: boolean;
+                            id: string;
+                            /** @description YAML của luồng xử lý */
+                            source: string;
+                        }[];
+                        sources: {
+                            expectedIntervalSeconds: number | null;
+                            key: string;
+                            /** @enum {string} */
+                            kind: "host" | "network-device" | "agent" | "sensor" | "application";
+                            name: string;
+                            retentionDays: number | null;
+                            systemCode: string | null;
+                            unitCode: string | null;
+                        }[];
+                        systems: {
+                            code: string;
+                            description: string | null;
+                            name: string;
+                            ranges: {
+                                cidr: string;
+                                description: string | null;
+                            }[];
+                            securityLevel: number;
+                            /** @description Mã định danh đơn vị (QCVN 102:2016) */
+                            unitCode: string;
+                        }[];
+                        /** @enum {number} */
+                        version: 1;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Mọi mục sẽ/đã tạo, sửa, bỏ qua hoặc lỗi (không kể mục không đổi) */
+                            changes: {
+                                action: "create" | "update" | "skip" | "error";
+                                /** @description Những trường thay đổi */
+                                fields: string[];
+                                /** @description Mã đầu vào, luồng, hệ thống, dải IP (hệ thống/CIDR) hoặc khóa nguồn */
+                                key: string;
+                                kind: "input" | "pipeline" | "system" | "range" | "source";
+                                /** @description Vì sao bỏ qua hoặc lỗi */
+                                reason: string | null;
+                            }[];
+                            counts: {
+                                [key: string]: {
+                                    create: number;
+                                    error: number;
+                                    skip: number;
+                                    unchanged: number;
+                                    update: number;
+                                };
+                            };
+                            /** @description true: chỉ xem trước, không thay đổi gì */
+                            dryRun: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/soc/events/{id}": {
         parameters: {
             query?: never;

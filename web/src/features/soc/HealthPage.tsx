@@ -22,6 +22,7 @@ import {
   soc,
   socKeys,
 } from './api';
+import { ConfigBackupCard } from './ConfigBackupCard';
 import { m } from './messages';
 import { OK_GREEN, PageHead } from './parts';
 
@@ -58,11 +59,13 @@ function lineOption(times: string[], series: { name: string; data: (number | nul
 
 export default function HealthPage() {
   const { t } = useI18n();
+  const { has } = useSession();
   return (
     <Flex vertical gap={12}>
       <PageHead title={t(m.healthTitle)} intro={t(m.healthIntro)} />
       <InputsAndCharts />
       <StoreCard />
+      {has('soc.config.write') && <ConfigBackupCard />}
     </Flex>
   );
 }

@@ -172,6 +172,37 @@ export const m = defineMessages({
 
   // ---------------------------------------------------------------- inputs and health
   healthTitle: { vi: 'Đầu vào và tình trạng SIEM', en: 'Inputs and SIEM health' },
+  configTitle: { vi: 'Sao lưu cấu hình SIEM', en: 'SIEM configuration backup' },
+  configIntro: {
+    vi: 'Tệp JSON gồm đầu vào, luồng xử lý tự viết, hệ thống thông tin và dải IP, thiết lập nguồn (không có mã nạp dữ liệu). Nhập lại chỉ thêm và sửa, không xóa; luôn xem trước.',
+    en: 'A JSON file of the inputs, operator pipelines, information systems and IP ranges, and source settings (no ingest tokens). Importing adds and updates, never deletes; it is always previewed first.',
+  },
+  configExport: { vi: 'Tải tệp cấu hình', en: 'Download configuration' },
+  configPick: { vi: 'Chọn tệp cấu hình (.json)', en: 'Choose a configuration file (.json)' },
+  configNotJson: { vi: 'Tệp không phải JSON.', en: 'The file is not JSON.' },
+  configPreview: { vi: 'Xem trước: {changes} thay đổi', en: 'Preview: {changes} changes' },
+  configNothing: {
+    vi: 'Cấu hình đã giống tệp, không có gì để thay đổi.',
+    en: 'The configuration already matches the file; nothing to change.',
+  },
+  configApply: { vi: 'Áp dụng {changes} thay đổi', en: 'Apply {changes} changes' },
+  configApplied: {
+    vi: 'Đã nhập cấu hình: {created} tạo mới, {updated} sửa, {errors} lỗi.',
+    en: 'Configuration imported: {created} created, {updated} updated, {errors} errors.',
+  },
+  configKind: { vi: 'Loại mục', en: 'Item' },
+  configKey: { vi: 'Mã / khóa', en: 'Code / key' },
+  configAction: { vi: 'Việc', en: 'Action' },
+  configFields: { vi: 'Trường đổi / lý do', en: 'Fields changed / reason' },
+  configKind_input: { vi: 'Đầu vào', en: 'Input' },
+  configKind_pipeline: { vi: 'Luồng xử lý', en: 'Pipeline' },
+  configKind_system: { vi: 'Hệ thống', en: 'System' },
+  configKind_range: { vi: 'Dải IP', en: 'IP range' },
+  configKind_source: { vi: 'Nguồn', en: 'Source' },
+  configAction_create: { vi: 'Tạo mới', en: 'Create' },
+  configAction_update: { vi: 'Sửa', en: 'Update' },
+  configAction_skip: { vi: 'Bỏ qua', en: 'Skip' },
+  configAction_error: { vi: 'Lỗi', en: 'Error' },
   healthIntro: {
     vi: 'Các đầu vào nhận nhật ký, lưu lượng, hàng đợi, tỷ lệ lỗi phân tích và độ trễ lưu trữ (SOC-16); cập nhật mỗi 10 giây.',
     en: 'The inputs receiving logs, throughput, queue, parse-error rate and storage lag (SOC-16); refreshed every 10 s.',
