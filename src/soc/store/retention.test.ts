@@ -15,12 +15,14 @@ let database: TestDatabase;
 let platform: Platform;
 let store: EventStore;
 let policy: RetentionPolicy;
+let clock: { now: Date };
 
 beforeAll(async () => {
   database = await createTestDatabase();
   const r = await storeDeps(database);
   platform = r.platform;
   r.clock.now = new Date(NOW);
+  clock = r.clock;
   policy = {
     defaultDays: 5,
     perSource: [
@@ -79,6 +81,51 @@ describe('event store retention', () => {
     expect(again).toMatchObject({ droppedPartitions: [], deletedRows: 0 });
     await store.write([event({ event: { dataset: 'late' } }, { ts: NOW - 11 * DAY, receivedAt: NOW })]);
     expect(await count(`select count(*)::int as n from soc_events where dataset = 'late'`)).toBe(1);
+  });
+
+  it('keeps the events of a forensic import for the default retention counted from the import, not from their time', async () => {
+    const importedAt = NOW;
+    const old = NOW - 40 * DAY; // past every retention (the longest is 10 days)
+    const recent = NOW - 7 * DAY; // past the default (5), within the longest (10)
+    await store.write([
+      event(
+        { event: { dataset: 'imp', action: 'old' } },
+        { ts: old, receivedAt: importedAt, input: 'file:x' },
+      ),
+      event(
+        { event: { dataset: 'imp', action: 'recent' } },
+        { ts: recent, receivedAt: importedAt, input: 'file:x' },
+      ),
+      event(
+        { event: { dataset: 'imp', action: 'live-old' } },
+        { ts: old, receivedAt: old, input: 'syslog-tcp' },
+      ),
+      event(
+        { event: { dataset: 'imp', action: 'live-recent' } },
+        { ts: recent, receivedAt: recent, input: 'bulk' },
+      ),
+    ]);
+    const actions = async () =>
+      (
+        await database.rawTransaction((tx) =>
+          tx.query<{ action: string }>(`select action from soc_events where dataset = 'imp' order by action`),
+        )
+      ).map((r) => r.action);
+
+    const first = await store.applyRetention();
+    // The old day stays for the imported event alone; the live events go as before.
+    expect(first.droppedPartitions).not.toContain('soc_events_p20260208');
+    expect(await actions()).toEqual(['old', 'recent']);
+
+    // Five days after the import (the default retention), the imported events go too, and the old day with them.
+    clock.now = new Date(importedAt + 6 * DAY);
+    try {
+      const second = await store.applyRetention();
+      expect(second.droppedPartitions).toContain('soc_events_p20260208');
+      expect(await actions()).toEqual([]);
+    } finally {
+      clock.now = new Date(NOW);
+    }
   });
 
   it('a node whose cached partition was dropped by another node recreates it and stores the batch', async () => {

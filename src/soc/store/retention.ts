@@ -4,6 +4,10 @@
  * dropped (cheap, no dead rows); rows of sources whose own retention is shorter are deleted with one
  * set-based statement per partition that can hold such rows. Retention per source is owned by the sources
  * part and injected as a function; the default applies to events without a source and sources without one.
+ * Events of a forensic import (input `file:<id>`) are old by nature: they are kept for the default retention
+ * counted from their import (`received_at`), not from their own time, so last year's logs imported for an
+ * investigation are not deleted the next night. A day partition past the longest retention that still holds
+ * such events is kept with only them.
  */
 import type { Database } from '../../core/db/index.ts';
 import type { JobDefinition } from '../../core/scheduler/index.ts';
@@ -34,12 +38,17 @@ export interface RetentionResult {
 /** Name of the daily retention job. */
 export const RETENTION_JOB = 'soc.store.retention';
 
+/** Rows of an import still within its retention (`$1`: the oldest import time kept). */
+const IMPORTED_KEPT = (alias: string, param: string) =>
+  `(${alias}.input like 'file:%' and ${alias}.received_at >= ${param}::timestamptz)`;
+
 const DELETE_SHORTER = (partition: string) => `
   delete from ${partition} e
    using unnest($1::uuid[], $2::int[]) as r(source_id, days)
    where e.ts < $3::timestamptz - make_interval(days => r.days)
      and ((r.source_id is not null and e.source_id = r.source_id)
-       or (r.source_id is null and (e.source_id is null or not (e.source_id = any($4::uuid[])))))`;
+       or (r.source_id is null and (e.source_id is null or not (e.source_id = any($4::uuid[])))))
+     and not ${IMPORTED_KEPT('e', '$5')}`;
 
 /** Applies `policy` at `now`: drops partitions past the longest retention, deletes shorter sources' rows. */
 export async function applyRetention(
@@ -52,10 +61,32 @@ export async function applyRetention(
   const maxDays = Math.max(policy.defaultDays, ...valid.map((p) => p.days));
   const t = now.getTime();
   const dropBefore = t - maxDays * DAY_MS;
+  const importsSince = new Date(t - policy.defaultDays * DAY_MS).toISOString();
   const dropped: string[] = [];
   const kept: number[] = [];
+  let deletedRows = 0;
   for (const p of await partitions.list()) {
     if ((p.day + 1) * DAY_MS <= dropBefore) {
+      // Past every retention but holding imported events still kept: only those stay. Imported events have
+      // no source, so the (source_id, ts) index finds them without reading the day.
+      const [held] = await database.rawTransaction((tx) =>
+        tx.query<{ imported: boolean }>(
+          `select exists (select 1 from ${p.name} e where e.source_id is null and ${IMPORTED_KEPT('e', '$1')})
+             as imported`,
+          [importsSince],
+        ),
+      );
+      if (held?.imported) {
+        const [gone] = await database.rawTransaction((tx) =>
+          tx.query<{ n: number }>(
+            `with gone as (delete from ${p.name} e where not ${IMPORTED_KEPT('e', '$1')} returning 1)
+             select count(*)::int as n from gone`,
+            [importsSince],
+          ),
+        );
+        deletedRows += gone?.n ?? 0;
+        continue;
+      }
       await partitions.drop(p.day);
       dropped.push(p.name);
     } else kept.push(p.day);
@@ -64,7 +95,6 @@ export async function applyRetention(
   // Only retentions shorter than the longest need rows deleted; the rest go with their partitions.
   const shorter: { sourceId: string | null; days: number }[] = valid.filter((p) => p.days < maxDays);
   if (policy.defaultDays < maxDays) shorter.push({ sourceId: null, days: policy.defaultDays });
-  let deletedRows = 0;
   if (shorter.length > 0) {
     const minDays = Math.min(...shorter.map((s) => s.days));
     const candidates = kept.filter((day) => day * DAY_MS < t - minDays * DAY_MS);
@@ -73,6 +103,7 @@ export async function applyRetention(
       shorter.map((s) => s.days),
       now.toISOString(),
       valid.map((p) => p.sourceId),
+      importsSince,
     ];
     for (const day of candidates) {
       const rows = await database.rawTransaction((tx) =>

@@ -331,8 +331,8 @@ export const m = defineMessages({
   // ---------------------------------------------------------------- imports
   importsTitle: { vi: 'Nhập tệp nhật ký điều tra', en: 'Forensic log imports' },
   importsIntro: {
-    vi: 'Tải lên tệp nhật ký (JSON lines, Suricata EVE, Zeek JSON/TSV, auth.log, nginx/Apache, sự kiện Windows); định dạng tự nhận diện nếu để "Tự động".',
-    en: 'Upload a log file (JSON lines, Suricata EVE, Zeek JSON/TSV, auth.log, nginx/Apache, Windows events); the format is detected when left on "Automatic".',
+    vi: 'Tải lên tệp nhật ký (JSON lines, Suricata EVE, Zeek JSON/TSV, auth.log, nginx/Apache, sự kiện Windows); định dạng tự nhận diện nếu để "Tự động". Sự kiện nhập thuộc đơn vị của bạn và được giữ theo thời hạn lưu mặc định tính từ ngày nhập, dù chúng cũ đến đâu.',
+    en: 'Upload a log file (JSON lines, Suricata EVE, Zeek JSON/TSV, auth.log, nginx/Apache, Windows events); the format is detected when left on "Automatic". Imported events belong to your unit and are kept for the default retention counted from the import, however old they are.',
   },
   format: { vi: 'Định dạng', en: 'Format' },
   format_auto: { vi: 'Tự động nhận diện', en: 'Automatic' },
