@@ -71,10 +71,7 @@ function differing(wanted: Record<string, unknown>, current: Record<string, unkn
   );
 }
 
-/**
- * NFC text, or null for null and the empty string (the HTTP validator coerces a null in a nullable string
- * field to "", so both mean "none").
- */
+/** NFC text, or null for null and the empty string (a hand-edited file may say either for "none"). */
 function textOrNull(v: string | null | undefined): string | null {
   return v ? v.normalize('NFC') : null;
 }
@@ -94,6 +91,12 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
         all((offset) => sources.listRanges(ctx, { limit: PAGE, offset })),
         all((offset) => sources.listSources(ctx, { limit: PAGE, offset })),
       ]);
+      const rangesOf = new Map<string, { cidr: string; description: string | null }[]>();
+      for (const r of ranges) {
+        const list = rangesOf.get(r.systemId) ?? [];
+        list.push({ cidr: r.cidr, description: r.description });
+        rangesOf.set(r.systemId, list);
+      }
       const doc: SocConfigDocument = {
         format: CONFIG_FORMAT,
         version: 1,
@@ -108,9 +111,7 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
           unitCode: s.unitCode ?? '',
           securityLevel: s.securityLevel,
           description: s.description,
-          ranges: ranges
-            .filter((r) => r.systemId === s.id)
-            .map((r) => ({ cidr: r.cidr, description: r.description })),
+          ranges: rangesOf.get(s.id) ?? [],
         })),
         sources: sourceList.map((s) => ({
           key: s.key,
@@ -251,7 +252,11 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
       const systems = new Map(
         (await all((offset) => sources.listSystems(ctx, { limit: PAGE, offset }))).map((s) => [s.code, s]),
       );
-      const ranges = await all((offset) => sources.listRanges(ctx, { limit: PAGE, offset }));
+      const registered = new Set(
+        (await all((offset) => sources.listRanges(ctx, { limit: PAGE, offset }))).map(
+          (r) => `${r.systemId}/${r.cidr}`,
+        ),
+      );
       const systemIds = new Map([...systems].map(([code, s]) => [code, s.id as string | null]));
       for (const entry of doc.systems) {
         const unitId = await unitOf(entry.unitCode);
@@ -286,7 +291,7 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
         const systemId = systemIds.get(entry.code) ?? null;
         for (const range of entry.ranges) {
           const key = `${entry.code}/${range.cidr}`;
-          if (systemId && ranges.some((r) => r.systemId === systemId && r.cidr === range.cidr)) {
+          if (systemId && registered.has(`${systemId}/${range.cidr}`)) {
             note('range', key, 'unchanged');
             continue;
           }
