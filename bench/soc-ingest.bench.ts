@@ -158,7 +158,7 @@ if (setupSql) await platform.database.rawTransaction((tx) => tx.exec(setupSql));
 const pool: NormalisedEvent[] = [];
 {
   const raws = nextEvents(20_000);
-  for (const r of raws) pool.push(soc.pipelines.process(r));
+  pool.push(...soc.pipelines.processBatch(raws));
   await soc.sources.enrich(pool);
 }
 const preEncoded: Buffer[][] = [];

@@ -69,7 +69,8 @@ export interface NormalisedEvent {
 
 /** Parses and normalises. Never throws: unparsed input comes back raw, tagged `_parse_error`. */
 export interface Pipelines {
-  process(raw: RawEvent): NormalisedEvent;
+  /** The events in order, one per raw event (kept raw with a tag when they cannot be parsed). */
+  processBatch(raws: readonly RawEvent[]): NormalisedEvent[];
 }
 
 /** Ties events to their inventoried source, unit and information system (SOC-10, SOC-17, SOC-25). */

@@ -220,6 +220,13 @@ export const ConfigSchema = Type.Object(
               minimum: 1,
               description: 'Longest wait to fill a batch',
             }),
+            eventTimeoutMs: Type.Integer({
+              default: 250,
+              minimum: 10,
+              maximum: 60_000,
+              description:
+                'Longest one event may spend in the pipelines; one that takes longer (a pattern caught backtracking) is stopped and kept raw with the `_pipeline_timeout` tag',
+            }),
             worker: Type.Boolean({
               default: true,
               description:

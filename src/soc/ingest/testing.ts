@@ -23,10 +23,10 @@ export async function issueToken(soc: Soc, name = 'Mã kiểm thử', unitId: st
 /** Records every raw event the processor takes from the sink from now on. */
 export function recordRawEvents(soc: Soc): RawEvent[] {
   const seen: RawEvent[] = [];
-  const original = soc.pipelines.process.bind(soc.pipelines);
-  vi.spyOn(soc.pipelines, 'process').mockImplementation((raw: RawEvent) => {
-    seen.push(raw);
-    return original(raw);
+  const original = soc.pipelines.processBatch.bind(soc.pipelines);
+  vi.spyOn(soc.pipelines, 'processBatch').mockImplementation((raws: readonly RawEvent[]) => {
+    seen.push(...raws);
+    return original(raws);
   });
   return seen;
 }

@@ -17,7 +17,7 @@ export { isDropped };
 
 /** The pipelines part: `process()` for the processor, administration for the API. */
 export interface PipelineService extends SocPart, RawEventRunner {
-  process(raw: RawEvent): NormalisedEvent;
+  processBatch(raws: readonly RawEvent[]): NormalisedEvent[];
   readonly admin: PipelineAdmin;
   /** Loads the operator pipelines now (also done by start() and by the first API call). */
   reload(): Promise<void>;
@@ -25,12 +25,27 @@ export interface PipelineService extends SocPart, RawEventRunner {
 
 /** Creates the pipeline service. */
 export function createPipelines(deps: SocDeps): PipelineService {
-  const runtime = new PipelineRuntime(openGeoip(deps.platform.config.soc.store.geoipDatabase));
+  const { config, log } = deps.platform;
+  // Each stopped event is logged: at most a few a second, since each one has taken the whole limit.
+  const runtime = new PipelineRuntime(
+    openGeoip(config.soc.store.geoipDatabase),
+    config.soc.processing.eventTimeoutMs,
+    (outcome, raw) =>
+      log.warn(
+        {
+          pipeline: outcome.pipeline,
+          input: raw.input,
+          peer: raw.peer,
+          limitMs: config.soc.processing.eventTimeoutMs,
+        },
+        'soc pipelines: an event took too long and was kept raw',
+      ),
+  );
   const admin = createPipelineAdmin(deps.platform, deps.bus, runtime);
   return {
     admin,
-    process: (raw) => runtime.process(raw),
-    run: (raw): Outcome => runtime.run(raw),
+    processBatch: (raws) => runtime.processBatch(raws),
+    runBatch: (raws): Outcome[] => runtime.runBatch(raws),
     reload: () => admin.reload(),
     async routes(app) {
       await app.register(pipelineRoutes(admin));

@@ -171,52 +171,73 @@ function validTime(ms: unknown): ms is number {
   return typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
 }
 
+/** Where an event is in the pipelines, for whoever has to stop it (the time limit). */
+export interface RunWatch {
+  /** The pipeline chosen for the event; null while it is being chosen. */
+  pipeline: string | null;
+}
+
+/** The tag of an event the time limit stopped in the pipelines (it also has the parse-error tag). */
+export const TIMEOUT_TAG = '_pipeline_timeout';
+
+/** The outcome of an event stopped after `ms` in the pipelines: kept as received, tagged, never dropped. */
+export function timedOut(given: RawEvent, pipeline: string | null, ms: number): Outcome {
+  const raw = validTime(given?.receivedAt) ? given : { ...given, receivedAt: Date.now() };
+  const message = `${pipeline ? `[${pipeline}] ` : ''}stopped after ${ms} ms: the ${
+    pipeline ? 'pipeline' : 'choice of a pipeline'
+  } takes too long on this event (a pattern that backtracks?)`;
+  const outcome = keptRaw(raw, pipeline, message);
+  (outcome.event.doc.tags as string[]).push(TIMEOUT_TAG);
+  return outcome;
+}
+
 /** Runs one event through the set; never throws. */
-export function runEvent(set: PipelineSet, given: RawEvent): Outcome {
+export function runEvent(set: PipelineSet, given: RawEvent, watch?: RunWatch): Outcome {
   // An input's clock cannot be wrong in a way that loses the event: a time no date can hold becomes now.
   const raw = validTime(given?.receivedAt) ? given : { ...given, receivedAt: Date.now() };
   let pipeline: LoadedPipeline | undefined;
+  if (watch) watch.pipeline = null;
   try {
     const doc = initialDoc(raw);
     pipeline = choose(set, doc, raw);
+    if (watch && pipeline) watch.pipeline = pipeline.id;
     if (!pipeline)
       return { event: failedEvent(raw, 'no pipeline'), pipeline: null, dropped: false, error: 'no pipeline' };
     const run: RunCtx = { raw, dropped: false, depth: 0, lastError: '' };
     pipeline.run(doc, run);
     return { event: finish(doc, raw, false), pipeline: pipeline.id, dropped: run.dropped, error: null };
   } catch (err) {
-    const message = `${pipeline ? `[${pipeline.id}] ` : ''}${failureMessage(err)}`;
-    try {
-      return {
-        event: failedEvent(raw, message),
-        pipeline: pipeline?.id ?? null,
-        dropped: false,
-        error: message,
-      };
-    } catch {
-      // A raw event that cannot even be copied (a cycle, a getter that throws): keep what can be said of it.
-      const at = raw.receivedAt;
-      const doc: EcsDoc = {
-        '@timestamp': new Date(at).toISOString(),
-        message: typeof raw?.text === 'string' ? raw.text : '',
-        event: { kind: 'pipeline_error', ingested: new Date(at).toISOString() },
-        error: { message },
-        tags: [PARSE_ERROR_TAG],
-      };
-      return {
-        // Nothing more is read of a raw event that throws when read.
-        event: {
-          ts: at,
-          receivedAt: at,
-          input: String(raw?.input ?? ''),
-          doc,
-          unitId: null,
-          historical: false,
-        },
-        pipeline: pipeline?.id ?? null,
-        dropped: false,
-        error: message,
-      };
-    }
+    return keptRaw(raw, pipeline?.id ?? null, `${pipeline ? `[${pipeline.id}] ` : ''}${failureMessage(err)}`);
+  }
+}
+
+/** The outcome of an event the pipelines could not parse: kept as received with why; never throws. */
+function keptRaw(raw: RawEvent, pipeline: string | null, message: string): Outcome {
+  try {
+    return { event: failedEvent(raw, message), pipeline, dropped: false, error: message };
+  } catch {
+    // A raw event that cannot even be copied (a cycle, a getter that throws): keep what can be said of it.
+    const at = raw.receivedAt;
+    const doc: EcsDoc = {
+      '@timestamp': new Date(at).toISOString(),
+      message: typeof raw?.text === 'string' ? raw.text : '',
+      event: { kind: 'pipeline_error', ingested: new Date(at).toISOString() },
+      error: { message },
+      tags: [PARSE_ERROR_TAG],
+    };
+    return {
+      // Nothing more is read of a raw event that throws when read.
+      event: {
+        ts: at,
+        receivedAt: at,
+        input: String(raw?.input ?? ''),
+        doc,
+        unitId: null,
+        historical: false,
+      },
+      pipeline,
+      dropped: false,
+      error: message,
+    };
   }
 }

@@ -7,10 +7,13 @@ import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../../../te
 import { testDatabaseUrl } from '../../../test/helpers/db.ts';
 import { systemCtx } from '../../core/context.ts';
 import { queryRows, sql } from '../../core/db/index.ts';
-import type { RawEvent } from '../contracts.ts';
+import type { NormalisedEvent, RawEvent } from '../contracts.ts';
 import type { SocDeps } from '../deps.ts';
-import { createPipelines } from './index.ts';
+import { createPipelines, type PipelineService } from './index.ts';
 import type { PipelineList, PipelineView, SimulateResult } from './schema.ts';
+
+/** One event through a pipeline service's batch path. */
+const one = (p: PipelineService, r: RawEvent): NormalisedEvent => p.processBatch([r])[0] as NormalisedEvent;
 
 let t: TestApp;
 let admin: LoggedIn;
@@ -112,7 +115,7 @@ describe('writing pipelines', () => {
       expect.objectContaining({ action: 'soc.pipeline.create', category: 'config' }),
     ]);
     // In force at once on this node.
-    const event = t.services.soc.pipelines.process(raw('quan-ly-van-ban', 'user=an action=sign doc=42'));
+    const event = one(t.services.soc.pipelines, raw('quan-ly-van-ban', 'user=an action=sign doc=42'));
     expect(event.doc).toMatchObject({
       user: 'an',
       action: 'sign',
@@ -168,7 +171,7 @@ describe('writing pipelines', () => {
     });
     expect(updated.statusCode, updated.body).toBe(200);
     expect((updated.json() as PipelineView).version).toBe(2);
-    expect(t.services.soc.pipelines.process(raw(id, 'a=1')).doc).toMatchObject({
+    expect(one(t.services.soc.pipelines, raw(id, 'a=1')).doc).toMatchObject({
       labels: { team: 'ha-tang' },
     });
 
@@ -191,7 +194,7 @@ describe('writing pipelines', () => {
     });
     expect((disabled.json() as PipelineView).active).toBe(false);
     // Disabled: the event falls back to the generic syslog pipeline.
-    expect(t.services.soc.pipelines.process(raw(id, 'a=1')).doc).toMatchObject({
+    expect(one(t.services.soc.pipelines, raw(id, 'a=1')).doc).toMatchObject({
       event: { dataset: 'syslog' },
     });
     expect((await auditActions(id)).map((a) => a.action)).toEqual([
@@ -217,7 +220,7 @@ describe('writing pipelines', () => {
       text: line,
       pipeline: 'nginx',
     };
-    expect(t.services.soc.pipelines.process(nginxRaw).doc).toMatchObject({
+    expect(one(t.services.soc.pipelines, nginxRaw).doc).toMatchObject({
       event: { dataset: 'nginx.access' },
     });
 
@@ -227,7 +230,7 @@ describe('writing pipelines', () => {
     });
     expect(created.statusCode, created.body).toBe(201);
     expect((created.json() as PipelineView).overrides).toBe(true);
-    expect(t.services.soc.pipelines.process(nginxRaw).doc).toMatchObject({
+    expect(one(t.services.soc.pipelines, nginxRaw).doc).toMatchObject({
       event: { dataset: 'nginx.custom' },
     });
     const list = (await call(reader, 'GET', '/api/soc/pipelines')).json() as PipelineList;
@@ -239,7 +242,7 @@ describe('writing pipelines', () => {
 
     expect((await call(reader, 'DELETE', '/api/soc/pipelines/nginx')).statusCode).toBe(403);
     expect((await call(admin, 'DELETE', '/api/soc/pipelines/nginx')).statusCode).toBe(204);
-    expect(t.services.soc.pipelines.process(nginxRaw).doc).toMatchObject({
+    expect(one(t.services.soc.pipelines, nginxRaw).doc).toMatchObject({
       event: { dataset: 'nginx.access' },
     });
     expect((await auditActions('nginx')).map((a) => a.action)).toEqual([
@@ -296,6 +299,21 @@ describe('POST /api/soc/pipelines/simulate', () => {
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('stops a candidate whose pattern backtracks on a sample at the time limit, and answers with why', async () => {
+    const started = Date.now();
+    const res = await call(admin, 'POST', '/api/soc/pipelines/simulate', {
+      source: 'id: draft\nname: Draft\nprocessors:\n  - grok: { patterns: ["^(?:\\\\w+\\\\s?)*$"] }\n',
+      samples: [{ text: `${'a'.repeat(40)}!` }, { text: 'ok then' }],
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // 2^40 ways to try: without the limit this request would hold the server for hours.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const { results } = res.json() as SimulateResult;
+    expect(results[0]?.error).toMatch(/^\[draft\] stopped after \d+ ms/);
+    expect(results[0]?.doc).toMatchObject({ tags: ['_parse_error', '_pipeline_timeout'] });
+    expect(results[1]).toMatchObject({ error: null, pipeline: 'draft' });
+  });
 });
 
 describe('reload on other instances', () => {
@@ -304,12 +322,12 @@ describe('reload on other instances', () => {
     const second = createPipelines(deps);
     await second.start?.();
     const id = `app-${++n}`;
-    expect(second.process(raw(id, 'a=1')).doc).toMatchObject({ event: { dataset: 'syslog' } });
+    expect(one(second, raw(id, 'a=1')).doc).toMatchObject({ event: { dataset: 'syslog' } });
     expect((await call(admin, 'POST', '/api/soc/pipelines', { source: appPipeline(id) })).statusCode).toBe(
       201,
     );
     await expect
-      .poll(() => (second.process(raw(id, 'a=1')).doc.event as { dataset: string }).dataset)
+      .poll(() => (one(second, raw(id, 'a=1')).doc.event as { dataset: string }).dataset)
       .toBe(`${id}.log`);
     await second.close?.();
   });
@@ -325,7 +343,7 @@ describe('reload on other instances', () => {
         await b.services.soc.pipelines.reload();
         const id = `app-${++n}`;
         const nodeB = () =>
-          (b.services.soc.pipelines.process(raw(id, 'a=1')).doc.event as { dataset: string }).dataset;
+          (one(b.services.soc.pipelines, raw(id, 'a=1')).doc.event as { dataset: string }).dataset;
         expect(nodeB()).toBe('syslog');
         await a.services.soc.pipelines.admin.create(systemCtx('test'), { source: appPipeline(id) });
         await expect.poll(nodeB, { timeout: 5000 }).toBe(`${id}.log`);

@@ -49,8 +49,10 @@ function settings(over: Partial<NatsSettings> = {}): NatsSettings {
 function processor(): BatchProcessor {
   return createProcessor({
     pipelines: {
-      process: (raw: RawEvent): NormalisedEvent =>
-        event({ ...(raw.doc ?? {}) }, { ts: raw.receivedAt, receivedAt: raw.receivedAt, input: raw.input }),
+      processBatch: (raws: readonly RawEvent[]): NormalisedEvent[] =>
+        raws.map((raw) =>
+          event({ ...(raw.doc ?? {}) }, { ts: raw.receivedAt, receivedAt: raw.receivedAt, input: raw.input }),
+        ),
     },
     enricher: { enrich: async () => {} },
     writer: store,

@@ -45,16 +45,14 @@ export interface ProcessorStages {
 /** Builds the batch processor over the stages. */
 export function createProcessor(stages: ProcessorStages): BatchProcessor {
   return async (batch, options) => {
-    const events: NormalisedEvent[] = new Array(batch.length);
+    const events = stages.pipelines.processBatch(batch);
     let errors = 0;
     let oldest = Number.POSITIVE_INFINITY;
     for (let i = 0; i < batch.length; i++) {
-      const raw = batch[i] as RawEvent;
-      const event = stages.pipelines.process(raw);
-      const tags = event.doc.tags;
+      const tags = (events[i] as NormalisedEvent).doc.tags;
       if (Array.isArray(tags) && tags.includes(PARSE_ERROR_TAG)) errors++;
-      if (raw.receivedAt < oldest) oldest = raw.receivedAt;
-      events[i] = event;
+      const receivedAt = (batch[i] as RawEvent).receivedAt;
+      if (receivedAt < oldest) oldest = receivedAt;
     }
     stages.counters.parsed(events.length, errors);
     const kept = stages.isDropped ? keepUndropped(events, options, stages) : { events, options };
