@@ -55,24 +55,39 @@ export function ipInRanges(ip: string, ranges: readonly string[]): boolean {
   });
 }
 
+/** An address or network as an administrator typed it: the address as written and the prefix, if any. */
+export interface TypedNetwork {
+  address: ipaddr.IPv4 | ipaddr.IPv6;
+  /** The prefix length after the slash; null for a bare address. */
+  prefix: number | null;
+}
+
 /**
- * The normal form of an address or CIDR as an administrator types it, or null. Only the usual notations
- * are accepted: ipaddr.js alone also reads "10/8" as 0.0.0.10/8, "42" as 0.0.0.42 and "010.0.0.1" as
- * octal 8.0.0.1, which would silently admit a network other than the one meant.
+ * Reads an address or CIDR as an administrator types it, or null. Only the usual notations are accepted:
+ * ipaddr.js alone also reads "10/8" as 0.0.0.10/8, "42" as 0.0.0.42 and "010.0.0.1" as octal 8.0.0.1,
+ * which would silently admit a network other than the one meant.
  */
-export function normaliseCidr(value: string): string | null {
+export function parseTypedNetwork(value: string): TypedNetwork | null {
   const text = value.trim();
   const slash = text.indexOf('/');
-  const address = slash < 0 ? text : text.slice(0, slash);
-  const v4 = ipaddr.IPv4.isValidFourPartDecimal(address);
-  if (!v4 && !(ipaddr.IPv6.isValid(address) && !address.includes('%'))) return null;
+  const written = slash < 0 ? text : text.slice(0, slash);
+  const v4 = ipaddr.IPv4.isValidFourPartDecimal(written);
+  if (!v4 && !(ipaddr.IPv6.isValid(written) && !written.includes('%'))) return null;
+  const bits = slash < 0 ? null : text.slice(slash + 1);
+  if (bits !== null && (!/^\d{1,3}$/.test(bits) || Number(bits) > (v4 ? 32 : 128))) return null;
   try {
-    if (slash < 0) return ipaddr.process(address).toString();
-    const bits = text.slice(slash + 1);
-    if (!/^\d{1,3}$/.test(bits) || Number(bits) > (v4 ? 32 : 128)) return null;
-    const [net, prefix] = ipaddr.parseCIDR(text);
-    return `${net.toString()}/${prefix}`;
+    const address = v4 ? ipaddr.IPv4.parse(written) : ipaddr.IPv6.parse(written);
+    return { address, prefix: bits === null ? null : Number(bits) };
   } catch {
     return null;
   }
+}
+
+/** The normal form of an address or CIDR as an administrator types it (host bits kept), or null. */
+export function normaliseCidr(value: string): string | null {
+  const typed = parseTypedNetwork(value);
+  if (!typed) return null;
+  // A bare IPv4-mapped IPv6 address reads as the IPv4 address it carries, as the request's address does.
+  if (typed.prefix === null) return ipaddr.process(typed.address.toString()).toString();
+  return `${typed.address.toString()}/${typed.prefix}`;
 }

@@ -204,6 +204,46 @@ describe('SIEM configuration export and import', () => {
     expect(items[0]).toMatchObject({ unitId: p.health.id, securityLevel: 3, ranges: 1 });
   });
 
+  it('reads ranges as the registry stores them: a hand-edited 198.51.101.7/26 is 198.51.101.0/26, unchanged on re-import', async () => {
+    const doc = (ranges: { cidr: string; description: string | null }[]): SocConfigDocument => ({
+      format: 'tinhso-soc-config',
+      version: 1,
+      exportedAt: new Date().toISOString(),
+      inputs: [],
+      pipelines: [],
+      systems: [
+        {
+          code: 'mot-cua',
+          name: 'Một cửa',
+          unitCode: p.health.code,
+          securityLevel: 2,
+          description: null,
+          ranges,
+        },
+      ],
+      sources: [],
+    });
+    const first = (
+      await imported(doc([{ cidr: ' 198.51.101.7/26', description: null }]))
+    ).json() as ImportResult;
+    expect(first.changes).toContainEqual(
+      expect.objectContaining({ kind: 'range', key: 'mot-cua/198.51.101.0/26', action: 'create' }),
+    );
+    const again = (
+      await imported(
+        doc([
+          { cidr: '198.51.101.63/26', description: null },
+          { cidr: '198.51.101.300/26', description: null },
+        ]),
+      )
+    ).json() as ImportResult;
+    // The same network written another way is no change; a range that is not one is refused with why.
+    expect(again.changes).toEqual([
+      expect.objectContaining({ kind: 'range', key: 'mot-cua/198.51.101.300/26', action: 'error' }),
+    ]);
+    expect(again.counts.range).toMatchObject({ unchanged: 1, create: 0, error: 1 });
+  });
+
   it('reports a system of a unit outside the actor’s scope as an error and applies the rest', async () => {
     const district = await loginAs(t, { roles: ['tech_admin'], scope: 'own', unitId: p.district.id });
     const doc: SocConfigDocument = {

@@ -13,7 +13,7 @@ import { AppError, isAppError } from '../../core/errors/index.ts';
 import type { OrgService } from '../../org/index.ts';
 import type { Inputs } from '../inputs/index.ts';
 import type { PipelineService } from '../pipelines/index.ts';
-import type { SourceService } from '../sources/index.ts';
+import { normaliseCidr, type SourceService } from '../sources/index.ts';
 import {
   CONFIG_FORMAT,
   type ConfigChange,
@@ -290,8 +290,11 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
         }
         const systemId = systemIds.get(entry.code) ?? null;
         for (const range of entry.ranges) {
-          const key = `${entry.code}/${range.cidr}`;
-          if (systemId && registered.has(`${systemId}/${range.cidr}`)) {
+          // Compared in the form the registry stores (203.0.113.7/24 is 203.0.113.0/24); one that does not
+          // read as a network goes on to createRange, whose refusal says why.
+          const cidr = normalisedOrAsWritten(range.cidr);
+          const key = `${entry.code}/${cidr}`;
+          if (systemId && registered.has(`${systemId}/${cidr}`)) {
             note('range', key, 'unchanged');
             continue;
           }
@@ -301,7 +304,7 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
           }
           await apply('range', key, 'create', [], () =>
             sources.createRange(ctx, {
-              cidr: range.cidr,
+              cidr,
               systemId: systemId as string,
               description: textOrNull(range.description),
             }),
@@ -372,4 +375,13 @@ export function createConfigService(deps: ConfigServiceDeps): ConfigService {
       }
     },
   };
+}
+
+/** The registry's form of a CIDR, or the text as written when it is not one. */
+function normalisedOrAsWritten(cidr: string): string {
+  try {
+    return normaliseCidr(cidr).cidr;
+  } catch {
+    return cidr;
+  }
 }

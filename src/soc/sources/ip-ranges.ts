@@ -7,6 +7,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { AppError } from '../../core/errors/index.ts';
+import { parseTypedNetwork } from '../../core/http/client-ip.ts';
 
 /** A registered range as the matcher needs it. */
 export interface RangeInfo {
@@ -32,22 +33,11 @@ const MAX_CACHE = 100_000;
  * SOC_IP_RANGE_INVALID.
  */
 export function normaliseCidr(input: string): NormalisedCidr {
-  const value = input.trim();
-  const invalid = () => new AppError('SOC_IP_RANGE_INVALID', { value: value.slice(0, 64) });
-  const slash = value.indexOf('/');
-  const addressPart = slash < 0 ? value : value.slice(0, slash);
-  const bitsPart = slash < 0 ? null : value.slice(slash + 1);
-  if (bitsPart !== null && !/^\d{1,3}$/.test(bitsPart)) throw invalid();
-  let address: ipaddr.IPv4 | ipaddr.IPv6;
-  if (ipaddr.IPv4.isValidFourPartDecimal(addressPart)) address = ipaddr.IPv4.parse(addressPart);
-  else if (ipaddr.IPv6.isValid(addressPart) && !addressPart.includes('%'))
-    address = ipaddr.IPv6.parse(addressPart);
-  else throw invalid();
-  const version = address.kind() === 'ipv4' ? 4 : 6;
-  const max = version === 4 ? 32 : 128;
-  const bits = bitsPart === null ? max : Number(bitsPart);
-  if (bits > max) throw invalid();
-  const bytes = address.toByteArray();
+  const typed = parseTypedNetwork(input);
+  if (!typed) throw new AppError('SOC_IP_RANGE_INVALID', { value: input.trim().slice(0, 64) });
+  const version = typed.address.kind() === 'ipv4' ? 4 : 6;
+  const bits = typed.prefix ?? (version === 4 ? 32 : 128);
+  const bytes = typed.address.toByteArray();
   for (let i = 0; i < bytes.length; i++) {
     const keep = Math.min(8, Math.max(0, bits - i * 8));
     bytes[i] = (bytes[i] as number) & ((0xff << (8 - keep)) & 0xff);
