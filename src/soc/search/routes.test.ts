@@ -169,7 +169,8 @@ describe('aggregations', () => {
     expect(res.statusCode, res.body).toBe(200);
     const h = res.json() as HistogramResultT;
     expect(h.interval).toBe('5m');
-    expect(h.series).toHaveLength(2);
+    // web-00 and web-01 have 8 events each, web-02 and web-03 7: the tie of the top two goes by name.
+    expect(h.series).toEqual(['web-00', 'web-01']);
     const totals = h.buckets.reduce(
       (acc, b) => ({
         series: acc.series + (b.counts ?? []).reduce((s, c) => s + c, 0),
@@ -177,8 +178,7 @@ describe('aggregations', () => {
       }),
       { series: 0, other: 0 },
     );
-    expect(totals.series + totals.other).toBe(30);
-    expect(totals.series).toBeGreaterThanOrEqual(15);
+    expect(totals).toEqual({ series: 16, other: 14 });
   });
 
   it('terms: top values with the count of the others', async () => {

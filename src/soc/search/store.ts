@@ -229,15 +229,19 @@ export async function splitHistogram(
   const join = g.unnest ? sql`left join lateral unnest(${g.unnest}) as u(v) on true` : sql``;
   const rows = await queryRows<{ at: number; s: string | null; c: number; rank: number | null }>(
     db,
-    sql`with base as (
-          select ${binSql(intervalMs, sql`ts`)} as k, ${g.expr} as v from soc_events ${join} where ${filterSql(f)}
+    // One pass over the events, grouped by bucket and value; the top values come from those groups, not
+    // from a second pass (a CTE read twice is materialised: every matching row written out, then re-read).
+    sql`with grouped as (
+          select ${binSql(intervalMs, sql`ts`)} as k, ${g.expr} as v, count(*) as c
+          from soc_events ${join} where ${filterSql(f)} group by 1, 2
         ),
         top as (
-          select v, row_number() over (order by count(*) desc, v) as rank
-          from base where v is not null group by v order by count(*) desc, v limit ${series}
+          select v, row_number() over (order by sum(c) desc, v) as rank
+          from grouped where v is not null group by v order by sum(c) desc, v limit ${series}
         ),
         counts as (
-          select base.k, top.v as s, top.rank, count(*) as c from base left join top on top.v = base.v group by 1, 2, 3
+          select grouped.k, top.v as s, top.rank, sum(grouped.c) as c
+          from grouped left join top on top.v = grouped.v group by 1, 2, 3
         )
         select extract(epoch from g.k)::float8 * 1000 as at, counts.s, counts.rank::int as rank,
                coalesce(counts.c, 0)::float8 as c
