@@ -130,4 +130,36 @@ describe('LocalQueue', () => {
     expect(q.depth).toBe(0);
     expect(stored.slice(0, 2)).not.toEqual([1, 2]);
   });
+
+  it('goes on with later batches while an earlier one is stalled, yet counts them done only after it', async () => {
+    let release: () => void = () => {};
+    const stalled = new Promise<void>((r) => {
+      release = r;
+    });
+    const started: number[] = [];
+    const q = new LocalQueue({
+      capacity: 1000,
+      batchSize: 10,
+      flushIntervalMs: 1,
+      concurrency: 2,
+      process: async (b) => {
+        started.push(b[0]?.receivedAt as number);
+        if (b[0]?.receivedAt === 0) await stalled;
+      },
+    });
+    q.offer(Array.from({ length: 60 }, (_, i) => ev(i)));
+    // Every other batch runs through the second loop while the first one stays stalled.
+    await expect.poll(() => started.length).toBe(6);
+    expect(started).toEqual([0, 10, 20, 30, 40, 50]);
+    let idle = false;
+    void q.idle().then(() => {
+      idle = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(idle).toBe(false);
+    expect(q.depth).toBe(60);
+    release();
+    await expect.poll(() => idle).toBe(true);
+    expect(q.depth).toBe(0);
+  });
 });
