@@ -100,4 +100,6 @@ export interface SiemCounters {
   parsed(count: number, parseErrors: number): void;
   /** `lagMs`: the largest received → committed delay of the batch. */
   stored(count: number, lagMs: number): void;
+  /** An event the time limit stopped in a pipeline (null: while one was being chosen). */
+  timedOut(pipeline: string | null): void;
 }

@@ -44,7 +44,7 @@ export interface Soc {
 /** Creates the SOC module over the platform services. */
 export function createSoc(deps: SocDeps): Soc {
   const counters = new SiemTotals();
-  const pipelines = createPipelines(deps);
+  const pipelines = createPipelines(deps, (pipeline) => counters.timedOut(pipeline));
   const sources = createSources(deps);
   const store = createEventStore(deps, { retention: () => sources.retention() });
   const processor = createProcessor({

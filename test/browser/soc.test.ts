@@ -204,10 +204,15 @@ describeBrowser('SOC screens in chromium', () => {
     await page.close();
   });
 
-  it('stops an input from the health screen after confirmation and starts it again', async ({ skip }) => {
+  it('stops an input from the health screen after confirmation and starts it again, and names pipelines stopped for time', async ({
+    skip,
+  }) => {
     const page = await adminPage();
     await needRoutes(page, skip, [['GET', '/api/soc/inputs']]);
+    // What the pipelines tell the counters when the time limit stops an event (end to end: test/soc/siem-flow).
+    t.services.soc.counters.timedOut('phan-tich-cham');
     await page.goto(`${t.url}/soc/health`);
+    await page.getByTestId('pipeline-timeouts').filter({ hasText: 'phan-tich-cham: 1 sự kiện' }).waitFor();
     const stop = page.getByRole('button', { name: /^Dừng đầu vào / }).first();
     await stop.waitFor();
     const name = (await stop.getAttribute('aria-label'))?.replace('Dừng đầu vào ', '') ?? '';

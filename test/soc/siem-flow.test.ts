@@ -2,7 +2,8 @@
  * The SIEM end to end in one process: an sshd line sent by util-linux `logger` over syslog TCP and a Winlogbeat
  * event posted to the Elasticsearch-compatible `_bulk` endpoint are parsed by the shipped pipelines, tied to an
  * inventoried source, committed to the day partitions and found through the search API by ECS fields; an
- * operator pipeline that drops events keeps them out of the store and counts them.
+ * operator pipeline that drops events keeps them out of the store and counts them; one whose pattern
+ * backtracks is stopped at the time limit, the event kept raw and counted on the health screen.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -151,5 +152,44 @@ describe('the SIEM from shipper to search', () => {
     expect((await search('"giám sát định kỳ"')).total.value).toBe(0);
     expect((await search('"sự kiện thật cần giữ"')).total.value).toBe(1);
     expect(t.services.soc.counters.inputs.get('http')?.dropReasons.pipeline_drop).toBe(1);
+  });
+
+  it('stops an operator pattern that backtracks on an event, stores the event raw, and counts it per pipeline', async () => {
+    const yaml = [
+      'id: phan-tich-cham',
+      'name: Luồng có mẫu quay lui',
+      'match: { field: labels.ung_dung, equals: cham }',
+      'processors:',
+      "  - grok: { field: message, patterns: ['^(?:\\w+\\s?)*$'] }",
+    ].join('\n');
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/soc/pipelines',
+      headers: admin.headers,
+      payload: { source: yaml },
+    });
+    expect(created.statusCode, created.body).toBeLessThan(300);
+    const token = await issueToken(t.services.soc, 'Mã quay lui');
+    const started = Date.now();
+    const post = await t.app.inject({
+      method: 'POST',
+      url: '/api/soc/ingest/events',
+      headers: { authorization: token.bearer, 'content-type': 'application/json' },
+      payload: JSON.stringify({ message: `${'quaylui'.repeat(6)}!`, labels: { ung_dung: 'cham' } }),
+    });
+    expect(post.statusCode).toBe(202);
+    const found = await search('tags:_pipeline_timeout AND labels.ung_dung:cham');
+    // 2^42 ways to split the line: without the limit the node would still be at it.
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(found.total.value).toBe(1);
+    expect(found.hits[0]?.doc).toMatchObject({
+      message: `${'quaylui'.repeat(6)}!`,
+      event: { original: expect.stringContaining(`${'quaylui'.repeat(6)}!`) },
+      error: { message: expect.stringMatching(/^\[phan-tich-cham\] stopped after 250 ms/) },
+    });
+    const health = await t.app.inject({ method: 'GET', url: '/api/soc/health', headers: admin.headers });
+    expect(health.json().totals.pipelineTimeouts).toEqual([{ pipeline: 'phan-tich-cham', events: 1 }]);
+    const metrics = await t.app.inject({ method: 'GET', url: '/api/soc/metrics', headers: admin.headers });
+    expect(metrics.body).toContain('tinhso_soc_pipeline_timeouts_total{pipeline="phan-tich-cham"} 1');
   });
 });

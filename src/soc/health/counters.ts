@@ -28,6 +28,8 @@ export class SiemTotals implements SiemCounters {
   readonly inputs = new Map<string, InputTotals>();
   parsedEvents = 0;
   parseErrors = 0;
+  /** Events the time limit stopped, per pipeline (`(choice)` while one was being chosen). */
+  readonly timeouts = new Map<string, number>();
   storedEvents = 0;
   /** Largest lag of the last stored batch, in milliseconds. */
   lastLagMs = 0;
@@ -60,6 +62,11 @@ export class SiemTotals implements SiemCounters {
   parsed(count: number, parseErrors: number): void {
     this.parsedEvents += count;
     this.parseErrors += parseErrors;
+  }
+
+  timedOut(pipeline: string | null): void {
+    const key = pipeline ?? '(choice)';
+    this.timeouts.set(key, (this.timeouts.get(key) ?? 0) + 1);
   }
 
   stored(count: number, lagMs: number): void {

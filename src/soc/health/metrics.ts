@@ -75,6 +75,16 @@ export function createSiemMetrics(deps: {
     },
   });
   new client.Counter({
+    name: 'tinhso_soc_pipeline_timeouts_total',
+    help: 'Events stopped in a pipeline by the time limit and kept raw, since start',
+    labelNames: ['pipeline'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [pipeline, n] of counters.timeouts) this.inc({ pipeline }, n);
+    },
+  });
+  new client.Counter({
     name: 'tinhso_soc_stored_events_total',
     help: 'Events committed to the event store since start',
     registers,

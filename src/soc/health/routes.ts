@@ -31,6 +31,12 @@ export const SiemHealthView = Type.Object({
     dropped: Type.Number(),
     parsed: Type.Number(),
     parseErrors: Type.Number(),
+    pipelineTimeouts: Type.Array(
+      Type.Object({
+        pipeline: Type.String({ description: 'Luồng xử lý; "(choice)" khi đang chọn luồng' }),
+        events: Type.Number({ description: 'Sự kiện bị dừng vì chạy quá soc.processing.eventTimeoutMs' }),
+      }),
+    ),
     stored: Type.Number(),
     lastStoredAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
     inputs: Type.Array(
@@ -77,6 +83,7 @@ export async function healthView(deps: HealthRouteDeps, ctx: Ctx): Promise<SiemH
       dropped: c.droppedTotal(),
       parsed: c.parsedEvents,
       parseErrors: c.parseErrors,
+      pipelineTimeouts: [...c.timeouts].map(([pipeline, events]) => ({ pipeline, events })),
       stored: c.storedEvents,
       lastStoredAt: c.lastStoredAt > 0 ? new Date(c.lastStoredAt).toISOString() : null,
       inputs: [...c.inputs].map(([input, t]) => ({

@@ -23,14 +23,21 @@ export interface PipelineService extends SocPart, RawEventRunner {
   reload(): Promise<void>;
 }
 
-/** Creates the pipeline service. */
-export function createPipelines(deps: SocDeps): PipelineService {
+/**
+ * Creates the pipeline service; `onTimeout` is told the pipeline of each ingested event the time limit
+ * stopped (the SIEM's health counters).
+ */
+export function createPipelines(
+  deps: SocDeps,
+  onTimeout: (pipeline: string | null) => void = () => {},
+): PipelineService {
   const { config, log } = deps.platform;
   // Each stopped event is logged: at most a few a second, since each one has taken the whole limit.
   const runtime = new PipelineRuntime(
     openGeoip(config.soc.store.geoipDatabase),
     config.soc.processing.eventTimeoutMs,
-    (outcome, raw) =>
+    (outcome, raw) => {
+      onTimeout(outcome.pipeline);
       log.warn(
         {
           pipeline: outcome.pipeline,
@@ -39,7 +46,8 @@ export function createPipelines(deps: SocDeps): PipelineService {
           limitMs: config.soc.processing.eventTimeoutMs,
         },
         'soc pipelines: an event took too long and was kept raw',
-      ),
+      );
+    },
   );
   const admin = createPipelineAdmin(deps.platform, deps.bus, runtime);
   return {

@@ -44,7 +44,7 @@ export class PipelineRuntime implements RawEventRunner {
 
   /**
    * @param eventTimeoutMs longest one event may spend in the pipelines before it is stopped and kept raw
-   * @param onTimeout told of each event stopped (the service logs it)
+   * @param onTimeout told of each ingested event stopped (processBatch; not the simulator's samples)
    */
   constructor(
     readonly geoip: GeoLookup | null,
@@ -94,7 +94,11 @@ export class PipelineRuntime implements RawEventRunner {
    * Events through the pipelines, in order, with which pipeline ran and whether each failed. An event that
    * takes longer than the time limit is stopped and kept raw with the timeout tag; the others run as usual.
    */
-  runBatch(raws: readonly RawEvent[], set: PipelineSet = this.current): Outcome[] {
+  runBatch(
+    raws: readonly RawEvent[],
+    set: PipelineSet = this.current,
+    onTimeout: TimeoutListener | null = null,
+  ): Outcome[] {
     const limit = this.eventTimeoutMs;
     const out: Outcome[] = new Array(raws.length);
     const watch: RunWatch = { pipeline: null };
@@ -114,7 +118,7 @@ export class PipelineRuntime implements RawEventRunner {
         const raw = raws[i] as RawEvent;
         const outcome = timedOut(raw, watch.pipeline, limit);
         out[i++] = outcome;
-        this.onTimeout(outcome, raw);
+        onTimeout?.(outcome, raw);
       }
     }
     for (const outcome of out) if (outcome.dropped) droppedEvents.add(outcome.event);
@@ -133,6 +137,6 @@ export class PipelineRuntime implements RawEventRunner {
 
   /** Events through the pipelines, in order; never throws. */
   processBatch(raws: readonly RawEvent[]): NormalisedEvent[] {
-    return this.runBatch(raws).map((o) => o.event);
+    return this.runBatch(raws, this.current, this.onTimeout).map((o) => o.event);
   }
 }

@@ -38,7 +38,7 @@ describe('runWithin', () => {
 describe('an event that takes too long in the pipelines', () => {
   it('is stopped after the limit and kept raw with the timeout tag, while the events around it are parsed', () => {
     const stopped: string[] = [];
-    const runtime = new PipelineRuntime(null, 50, (outcome) => stopped.push(outcome.pipeline ?? '?'));
+    const runtime = new PipelineRuntime(null, 50);
     runtime.setOperatorPipelines([backtracking]);
     const batch = [
       rawEvent({ text: 'app alpha beta' }),
@@ -47,7 +47,7 @@ describe('an event that takes too long in the pipelines', () => {
       rawEvent({ text: evil }),
     ];
     const started = performance.now();
-    const outcomes = runtime.runBatch(batch);
+    const outcomes = runtime.runBatch(batch, runtime.set, (outcome) => stopped.push(outcome.pipeline ?? '?'));
     // Two stopped events cost at most twice the doubled limit each, not hours.
     expect(performance.now() - started).toBeLessThan(2000);
     expect(outcomes.map((o) => o.event.doc.parsed ?? null)).toEqual(['yes', null, 'yes', null]);

@@ -5767,6 +5767,12 @@ export interface paths {
                                 lastStoredAt: string | null;
                                 parsed: number;
                                 parseErrors: number;
+                                pipelineTimeouts: {
+                                    /** @description Sự kiện bị dừng vì chạy quá soc.processing.eventTimeoutMs */
+                                    events: number;
+                                    /** @description Luồng xử lý; "(choice)" khi đang chọn luồng */
+                                    pipeline: string;
+                                }[];
                                 received: number;
                                 stored: number;
                             };

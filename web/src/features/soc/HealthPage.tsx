@@ -6,7 +6,7 @@
  */
 import { CaretRightOutlined, PauseOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Flex, Row, Statistic, Table, Tag, Typography } from 'antd';
 import { useMemo } from 'react';
 import { useSession } from '../../auth/session';
 import { ChartCard } from '../../components/ChartCard';
@@ -220,6 +220,29 @@ function InputsAndCharts() {
         )}
       </Card>
       {health.error ? <ProblemAlert error={health.error} onRetry={() => void health.refetch()} /> : null}
+      {health.data && health.data.totals.pipelineTimeouts.length > 0 && (
+        <Alert
+          type="warning"
+          showIcon
+          data-testid="pipeline-timeouts"
+          message={t(m.timeoutsTitle)}
+          description={
+            <>
+              <ul style={{ margin: '4px 0', paddingInlineStart: 20 }}>
+                {health.data.totals.pipelineTimeouts.map((x) => (
+                  <li key={x.pipeline}>
+                    {t(m.timeoutsLine, {
+                      pipeline: x.pipeline === '(choice)' ? t(m.timeoutsChoice) : x.pipeline,
+                      n: formatNumber(x.events, lang),
+                    })}
+                  </li>
+                ))}
+              </ul>
+              {t(m.timeoutsBody)}
+            </>
+          }
+        />
+      )}
       {health.data && (
         <Card size="small">
           <Flex gap={32} wrap>

@@ -235,6 +235,16 @@ export const m = defineMessages({
   dropsChart: { vi: 'Sự kiện bị bỏ', en: 'Dropped events' },
   queueChart: { vi: 'Độ sâu hàng đợi xử lý', en: 'Processing queue depth' },
   parseErrorChart: { vi: 'Tỷ lệ lỗi phân tích (%)', en: 'Parse-error rate (%)' },
+  timeoutsTitle: {
+    vi: 'Có luồng xử lý chạy quá thời gian cho phép',
+    en: 'A pipeline ran longer than allowed',
+  },
+  timeoutsBody: {
+    vi: 'Các sự kiện này đã bị dừng và lưu nguyên bản với nhãn _pipeline_timeout (tìm bằng tags:_pipeline_timeout). Hãy sửa mẫu của luồng, thường là một lặp lồng nhau như (\\w+\\s?)*, rồi thử lại bằng trình mô phỏng.',
+    en: 'These events were stopped and stored as received with the tag _pipeline_timeout (search tags:_pipeline_timeout). Fix the pipeline’s pattern, usually a nested repetition such as (\\w+\\s?)*, and try it in the simulator.',
+  },
+  timeoutsLine: { vi: '{pipeline}: {n} sự kiện', en: '{pipeline}: {n} events' },
+  timeoutsChoice: { vi: 'khi chọn luồng', en: 'while choosing a pipeline' },
   lagChart: { vi: 'Độ trễ lưu trữ (giây)', en: 'Storage lag (seconds)' },
   droppedPerSecond: { vi: 'Bị bỏ mỗi giây', en: 'Dropped per second' },
   nowReceived: { vi: 'Nhận (sự kiện/giây)', en: 'Received (events/s)' },
