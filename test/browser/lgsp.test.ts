@@ -432,7 +432,9 @@ describeBrowser('LGSP screens in chromium', () => {
     // The export carries the current filter's records.
     await page.getByRole('button', { name: 'Xuất' }).hover();
     const downloading = page.waitForEvent('download');
-    await page.getByRole('menuitem', { name: 'Xuất CSV' }).click();
+    // The hover menu may still be moving (its opening animation on a loaded machine): a click event on the
+    // item itself, not a pointer click at a position that has to stay still.
+    await page.getByRole('menuitem', { name: 'Xuất CSV' }).dispatchEvent('click');
     const file = await (await downloading).path();
     const { readFileSync } = await import('node:fs');
     const csv = readFileSync(file, 'utf8');

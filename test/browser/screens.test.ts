@@ -256,7 +256,9 @@ describeBrowser('console screens in chromium', () => {
 
     await page.getByRole('button', { name: 'Xuất Excel' }).hover();
     const downloading = page.waitForEvent('download');
-    await page.getByRole('menuitem', { name: /CSV/ }).click();
+    // The hover menu may still be moving (its opening animation on a loaded machine): a click event on the
+    // item itself, not a pointer click at a position that has to stay still.
+    await page.getByRole('menuitem', { name: /CSV/ }).dispatchEvent('click');
     const download = await downloading;
     const file = await download.path();
     const { statSync, readFileSync } = await import('node:fs');
