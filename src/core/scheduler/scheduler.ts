@@ -206,6 +206,10 @@ export class Scheduler {
           clearInterval(heartbeat);
           try {
             await releaseLease(this.platform.db, name, this.leaseOwner);
+          } catch (err) {
+            // A lease that cannot be given back (the database already closed at shutdown) expires by
+            // itself after the lease time; the work it guarded is over either way.
+            this.platform.log.warn({ err, job: name }, 'scheduler lease not released; it will expire');
           } finally {
             done();
           }
