@@ -431,11 +431,14 @@ describeBrowser('LGSP screens in chromium', () => {
 
     // The export carries the current filter's records.
     await page.getByRole('button', { name: 'Xuất' }).hover();
-    const downloading = page.waitForEvent('download');
     // The hover menu may still be moving (its opening animation on a loaded machine): a click event on the
-    // item itself, not a pointer click at a position that has to stay still.
-    await page.getByRole('menuitem', { name: 'Xuất CSV' }).dispatchEvent('click');
-    const file = await (await downloading).path();
+    // item itself, not a pointer click at a position that has to stay still. Awaited together, so a failed
+    // click does not leave the download's wait to reject unhandled.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: 'Xuất CSV' }).dispatchEvent('click'),
+    ]);
+    const file = await download.path();
     const { readFileSync } = await import('node:fs');
     const csv = readFileSync(file, 'utf8');
     expect(csv).toContain('/ho-so/42');

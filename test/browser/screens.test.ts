@@ -255,11 +255,13 @@ describeBrowser('console screens in chromium', () => {
     await screenshot(page, 'audit-search');
 
     await page.getByRole('button', { name: 'Xuất Excel' }).hover();
-    const downloading = page.waitForEvent('download');
     // The hover menu may still be moving (its opening animation on a loaded machine): a click event on the
-    // item itself, not a pointer click at a position that has to stay still.
-    await page.getByRole('menuitem', { name: /CSV/ }).dispatchEvent('click');
-    const download = await downloading;
+    // item itself, not a pointer click at a position that has to stay still. Awaited together, so a failed
+    // click does not leave the download's wait to reject unhandled.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('menuitem', { name: /CSV/ }).dispatchEvent('click'),
+    ]);
     const file = await download.path();
     const { statSync, readFileSync } = await import('node:fs');
     expect(statSync(file).size).toBeGreaterThan(0);
