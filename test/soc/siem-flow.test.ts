@@ -41,6 +41,27 @@ async function search(query: string) {
   return res.json() as { hits: { doc: Record<string, unknown> }[]; total: { value: number } };
 }
 
+/** Creates an operator pipeline through the API, as an administrator. */
+async function createPipeline(source: string): Promise<void> {
+  const created = await t.app.inject({
+    method: 'POST',
+    url: '/api/soc/pipelines',
+    headers: admin.headers,
+    payload: { source },
+  });
+  expect(created.statusCode, created.body).toBeLessThan(300);
+}
+
+/** Posts one JSON event to the HTTP input with an ingest token. */
+function postEvent(bearer: string, doc: object) {
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/soc/ingest/events',
+    headers: { authorization: bearer, 'content-type': 'application/json' },
+    payload: JSON.stringify(doc),
+  });
+}
+
 describe('the SIEM from shipper to search', () => {
   it.skipIf(!existsSync('/usr/bin/logger'))(
     'stores an sshd failure sent by logger over syslog TCP as ECS and finds it by user and source IP',
@@ -132,21 +153,9 @@ describe('the SIEM from shipper to search', () => {
       'processors:',
       '  - drop: {}',
     ].join('\n');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/soc/pipelines',
-      headers: admin.headers,
-      payload: { source: yaml },
-    });
-    expect(created.statusCode, created.body).toBeLessThan(300);
+    await createPipeline(yaml);
     const token = await issueToken(t.services.soc, 'Mã bỏ qua');
-    const post = (doc: object) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/api/soc/ingest/events',
-        headers: { authorization: token.bearer, 'content-type': 'application/json' },
-        payload: JSON.stringify(doc),
-      });
+    const post = (doc: object) => postEvent(token.bearer, doc);
     expect((await post({ message: 'giám sát định kỳ', labels: { kiem_thu: 'co' } })).statusCode).toBe(202);
     expect((await post({ message: 'sự kiện thật cần giữ' })).statusCode).toBe(202);
     expect((await search('"giám sát định kỳ"')).total.value).toBe(0);
@@ -162,20 +171,12 @@ describe('the SIEM from shipper to search', () => {
       'processors:',
       "  - grok: { field: message, patterns: ['^(?:\\w+\\s?)*$'] }",
     ].join('\n');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/soc/pipelines',
-      headers: admin.headers,
-      payload: { source: yaml },
-    });
-    expect(created.statusCode, created.body).toBeLessThan(300);
+    await createPipeline(yaml);
     const token = await issueToken(t.services.soc, 'Mã quay lui');
     const started = Date.now();
-    const post = await t.app.inject({
-      method: 'POST',
-      url: '/api/soc/ingest/events',
-      headers: { authorization: token.bearer, 'content-type': 'application/json' },
-      payload: JSON.stringify({ message: `${'quaylui'.repeat(6)}!`, labels: { ung_dung: 'cham' } }),
+    const post = await postEvent(token.bearer, {
+      message: `${'quaylui'.repeat(6)}!`,
+      labels: { ung_dung: 'cham' },
     });
     expect(post.statusCode).toBe(202);
     const found = await search('tags:_pipeline_timeout AND labels.ung_dung:cham');

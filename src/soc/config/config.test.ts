@@ -47,6 +47,20 @@ async function exported(): Promise<SocConfigDocument> {
   return res.json();
 }
 
+/** A configuration document of this format with only the given parts filled. */
+function documentOf(parts: Partial<SocConfigDocument>): SocConfigDocument {
+  return {
+    format: 'tinhso-soc-config',
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    inputs: [],
+    pipelines: [],
+    systems: [],
+    sources: [],
+    ...parts,
+  };
+}
+
 async function imported(doc: unknown, dryRun = false, who = admin) {
   return t.app.inject({
     method: 'POST',
@@ -205,24 +219,19 @@ describe('SIEM configuration export and import', () => {
   });
 
   it('reads ranges as the registry stores them: a hand-edited 198.51.101.7/26 is 198.51.101.0/26, unchanged on re-import', async () => {
-    const doc = (ranges: { cidr: string; description: string | null }[]): SocConfigDocument => ({
-      format: 'tinhso-soc-config',
-      version: 1,
-      exportedAt: new Date().toISOString(),
-      inputs: [],
-      pipelines: [],
-      systems: [
-        {
-          code: 'mot-cua',
-          name: 'Một cửa',
-          unitCode: p.health.code,
-          securityLevel: 2,
-          description: null,
-          ranges,
-        },
-      ],
-      sources: [],
-    });
+    const doc = (ranges: { cidr: string; description: string | null }[]): SocConfigDocument =>
+      documentOf({
+        systems: [
+          {
+            code: 'mot-cua',
+            name: 'Một cửa',
+            unitCode: p.health.code,
+            securityLevel: 2,
+            description: null,
+            ranges,
+          },
+        ],
+      });
     const first = (
       await imported(doc([{ cidr: ' 198.51.101.7/26', description: null }]))
     ).json() as ImportResult;
@@ -246,12 +255,7 @@ describe('SIEM configuration export and import', () => {
 
   it('reports a system of a unit outside the actor’s scope as an error and applies the rest', async () => {
     const district = await loginAs(t, { roles: ['tech_admin'], scope: 'own', unitId: p.district.id });
-    const doc: SocConfigDocument = {
-      format: 'tinhso-soc-config',
-      version: 1,
-      exportedAt: new Date().toISOString(),
-      inputs: [],
-      pipelines: [],
+    const doc = documentOf({
       systems: [
         {
           code: 'ngoai-pham-vi',
@@ -270,8 +274,7 @@ describe('SIEM configuration export and import', () => {
           ranges: [],
         },
       ],
-      sources: [],
-    };
+    });
     const result = (await imported(doc, false, district)).json() as ImportResult;
     expect(result.changes.map((c) => [c.key, c.action])).toEqual([
       ['ngoai-pham-vi', 'error'],

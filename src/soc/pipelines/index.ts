@@ -7,16 +7,15 @@
  */
 import type { NormalisedEvent, RawEvent } from '../contracts.ts';
 import type { SocDeps, SocPart } from '../deps.ts';
-import type { Outcome } from './normalise.ts';
 import { pipelineRoutes } from './routes.ts';
-import { isDropped, openGeoip, PipelineRuntime, type RawEventRunner } from './runtime.ts';
+import { isDropped, openGeoip, PipelineRuntime } from './runtime.ts';
 import { createPipelineAdmin, type PipelineAdmin } from './service.ts';
 
 export { PIPELINES_CHANGED } from './service.ts';
 export { isDropped };
 
 /** The pipelines part: `process()` for the processor, administration for the API. */
-export interface PipelineService extends SocPart, RawEventRunner {
+export interface PipelineService extends SocPart {
   processBatch(raws: readonly RawEvent[]): NormalisedEvent[];
   readonly admin: PipelineAdmin;
   /** Loads the operator pipelines now (also done by start() and by the first API call). */
@@ -53,7 +52,6 @@ export function createPipelines(
   return {
     admin,
     processBatch: (raws) => runtime.processBatch(raws),
-    runBatch: (raws): Outcome[] => runtime.runBatch(raws),
     reload: () => admin.reload(),
     async routes(app) {
       await app.register(pipelineRoutes(admin));

@@ -171,6 +171,11 @@ function validTime(ms: unknown): ms is number {
   return typeof ms === 'number' && Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
 }
 
+/** The event with a receive time a date can hold: an input's clock cannot be wrong in a way that loses it. */
+function withValidTime(given: RawEvent): RawEvent {
+  return validTime(given?.receivedAt) ? given : { ...given, receivedAt: Date.now() };
+}
+
 /** Where an event is in the pipelines, for whoever has to stop it (the time limit). */
 export interface RunWatch {
   /** The pipeline chosen for the event; null while it is being chosen. */
@@ -182,7 +187,7 @@ export const TIMEOUT_TAG = '_pipeline_timeout';
 
 /** The outcome of an event stopped after `ms` in the pipelines: kept as received, tagged, never dropped. */
 export function timedOut(given: RawEvent, pipeline: string | null, ms: number): Outcome {
-  const raw = validTime(given?.receivedAt) ? given : { ...given, receivedAt: Date.now() };
+  const raw = withValidTime(given);
   const message = `${pipeline ? `[${pipeline}] ` : ''}stopped after ${ms} ms: the ${
     pipeline ? 'pipeline' : 'choice of a pipeline'
   } takes too long on this event (a pattern that backtracks?)`;
@@ -193,8 +198,7 @@ export function timedOut(given: RawEvent, pipeline: string | null, ms: number): 
 
 /** Runs one event through the set; never throws. */
 export function runEvent(set: PipelineSet, given: RawEvent, watch?: RunWatch): Outcome {
-  // An input's clock cannot be wrong in a way that loses the event: a time no date can hold becomes now.
-  const raw = validTime(given?.receivedAt) ? given : { ...given, receivedAt: Date.now() };
+  const raw = withValidTime(given);
   let pipeline: LoadedPipeline | undefined;
   if (watch) watch.pipeline = null;
   try {

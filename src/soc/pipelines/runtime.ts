@@ -27,16 +27,11 @@ export function openGeoip(path: string): GeoLookup | null {
   return (ip) => reader.get(ip);
 }
 
-/** Runs raw events and tells which pipeline ran, whether it was dropped, why it failed. */
-export interface RawEventRunner {
-  runBatch(raws: readonly RawEvent[]): Outcome[];
-}
-
 /** What the runtime is told of an event the time limit stopped. */
 export type TimeoutListener = (outcome: Outcome, raw: RawEvent) => void;
 
 /** The pipelines in force on this node. */
-export class PipelineRuntime implements RawEventRunner {
+export class PipelineRuntime {
   private current: PipelineSet;
   private operators: readonly LoadedPipeline[] = [];
   private readonly shipped: readonly LoadedPipeline[];

@@ -4,6 +4,15 @@ import { LocalQueue } from './local-queue.ts';
 
 const ev = (i: number): RawEvent => ({ input: 'test', kind: 'http', receivedAt: i, text: `e${i}` });
 
+/** A promise that stays pending until `release()`: a batch held in processing. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release: () => void = () => {};
+  const promise = new Promise<void>((r) => {
+    release = r;
+  });
+  return { promise, release };
+}
+
 describe('LocalQueue', () => {
   it('processes offered events in order, in batches no larger than the batch size', async () => {
     const seen: number[][] = [];
@@ -22,10 +31,7 @@ describe('LocalQueue', () => {
   });
 
   it('refuses offers past its capacity, and says when there is room again', async () => {
-    let release: () => void = () => {};
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
+    const { promise: gate, release } = held();
     const q = new LocalQueue({
       capacity: 4,
       batchSize: 100,
@@ -132,10 +138,7 @@ describe('LocalQueue', () => {
   });
 
   it('goes on with later batches while an earlier one is stalled, yet counts them done only after it', async () => {
-    let release: () => void = () => {};
-    const stalled = new Promise<void>((r) => {
-      release = r;
-    });
+    const { promise: stalled, release } = held();
     const started: number[] = [];
     const q = new LocalQueue({
       capacity: 1000,
