@@ -11,7 +11,8 @@
  * BENCH_SOC_FILL (events generated for search, default 200000; the target is 50000000), BENCH_SOC_FILL_DAYS
  * (default 30), BENCH_SOC_SOURCE (how events arrive: `inputs`, the default, sends them from a shipper process
  * to the real syslog TCP listener and `_bulk` endpoint (bench/soc-shipper.ts); `direct` offers them to the
- * processor in this process, to tell the inputs' cost from the processor's), BENCH_KEEP=1 keeps the schema.
+ * processor in this process, to tell the inputs' cost from the processor's), BENCH_SOC_THREADS (processing
+ * threads; unset: the product's default), BENCH_KEEP=1 keeps the schema.
  */
 
 import { spawn } from 'node:child_process';
@@ -97,6 +98,9 @@ const config = loadConfig({
     // Unset: the product's defaults.
     ...(process.env.BENCH_SOC_CONCURRENCY
       ? { 'soc.processing.concurrency': Number(process.env.BENCH_SOC_CONCURRENCY) }
+      : {}),
+    ...(process.env.BENCH_SOC_THREADS
+      ? { 'soc.processing.threads': Number(process.env.BENCH_SOC_THREADS) }
       : {}),
     ...(process.env.BENCH_SOC_BATCH
       ? { 'soc.processing.batchSize': Number(process.env.BENCH_SOC_BATCH) }
@@ -470,6 +474,7 @@ const result = {
   source: SOURCE,
   durationSeconds: SECONDS,
   batchSize: cfg.batchSize,
+  processingThreads: SOURCE === 'inputs' && platform.database.kind === 'postgres' ? cfg.threads : 0,
   droppedIndexes: dropped,
   setupSql: setupSql || undefined,
   mix: 'sshd, nginx, suricata eve, windows 4625 (a quarter each)',

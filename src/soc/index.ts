@@ -13,7 +13,12 @@ import { createFileImports, type FileImports } from './ingest/files/index.ts';
 import { createIngest, type Ingest } from './ingest/index.ts';
 import { createInputs, type Inputs } from './inputs/index.ts';
 import { createPipelines, isDropped, type PipelineService } from './pipelines/index.ts';
-import { createIngestion, createProcessor, type Ingestion } from './processing/index.ts';
+import {
+  createIngestion,
+  createProcessingThreads,
+  createProcessor,
+  type Ingestion,
+} from './processing/index.ts';
 import { createSearch, type Search } from './search/index.ts';
 import { createSources, type SourceService } from './sources/index.ts';
 import { createEventStore, type EventStore } from './store/index.ts';
@@ -55,7 +60,9 @@ export function createSoc(deps: SocDeps): Soc {
     now: () => Date.now(),
     isDropped,
   });
-  const ingestion = createIngestion(deps, processor);
+  // With PostgreSQL, worker threads process the batches; this thread keeps the inputs and the API.
+  const threads = createProcessingThreads(deps, counters);
+  const ingestion = createIngestion(deps, threads?.process ?? processor);
   const health = createSiemHealth({
     ...deps,
     counters,
@@ -88,6 +95,8 @@ export function createSoc(deps: SocDeps): Soc {
     pipelines,
     sources,
     store,
+    // Closed after the queue drained into them.
+    ...(threads ? [threads] : []),
     ingestion,
     search,
     health,

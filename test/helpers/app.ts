@@ -42,6 +42,9 @@ export async function createTestApp(
       'security.masterKey': randomBytes(32).toString('hex'),
       'log.level': 'silent',
       'scheduler.enabled': false,
+      // Tests on PostgreSQL process SIEM batches on the test's own thread (its frozen clock, its spies);
+      // the processing threads have their own tests (src/soc/processing/threads/).
+      'soc.processing.threads': 0,
       // Every test logs in from 127.0.0.1; the per-IP limit has its own test.
       'http.loginRateLimit': 10_000,
       ...overrides,

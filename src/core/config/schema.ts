@@ -220,6 +220,13 @@ export const ConfigSchema = Type.Object(
               minimum: 1,
               description: 'Longest wait to fill a batch',
             }),
+            threads: Type.Integer({
+              default: 1,
+              minimum: 0,
+              maximum: 16,
+              description:
+                'Worker threads that parse, normalise, enrich and store events beside the thread that receives them (PostgreSQL, in-process queue); 0 = all on the main thread. PGlite and NATS mode do not use them',
+            }),
             eventTimeoutMs: Type.Integer({
               default: 250,
               minimum: 10,

@@ -25,6 +25,8 @@ export interface Database {
   readonly pglite?: PGlite;
   /** The pool when on PostgreSQL: a raw client for what Drizzle cannot do (COPY, statements outside a transaction). */
   readonly pool?: pg.Pool;
+  /** How another connection (a processing thread) opens the same PostgreSQL database and schema. */
+  readonly connection?: { readonly url: string; readonly schema?: string };
   /** Runs `fn` in a transaction on one raw connection that accepts multi-statement scripts. */
   rawTransaction<T>(fn: (tx: RawTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -83,7 +85,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         client.release();
       }
     };
-    return { db, kind: 'postgres', pool, rawTransaction, close: () => pool.end() };
+    const connection = { url: options.url, ...(options.schema ? { schema: options.schema } : {}) };
+    return { db, kind: 'postgres', pool, connection, rawTransaction, close: () => pool.end() };
   }
   let dir: string | undefined;
   if (options.dataDir) {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { IngestSink, RawEvent } from '../contracts.ts';
 import { hasRoom, isDrained } from './room.ts';
+import { rowIdsOf } from './row-ids.ts';
 
 /** What one stream message carries. Row ids derive from `id` and the event's position (see `rowIds`). */
 export interface RawEnvelope {
@@ -18,10 +19,9 @@ export interface RawEnvelope {
   events: RawEvent[];
 }
 
-/** The row ids of an envelope's events: the id's first 28 characters and the position in hex (still a UUID). */
+/** The row ids of an envelope's events (see `rowIdsOf`). */
 export function rowIds(envelope: RawEnvelope): string[] {
-  const base = envelope.id.slice(0, 28);
-  return envelope.events.map((_, i) => `${base}${i.toString(16).padStart(8, '0')}`);
+  return rowIdsOf(envelope.id, envelope.events.length);
 }
 
 export interface NatsSinkOptions {
