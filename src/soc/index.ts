@@ -68,6 +68,10 @@ export function createSoc(deps: SocDeps): Soc {
     counters,
     depth: () => ingestion.depth(),
     inventory: (scope) => sources.inventory(scope),
+    processing: () => ({
+      mode: threads ? 'threads' : ingestion.mode === 'nats' ? 'nats' : 'main',
+      threads: threads?.status() ?? null,
+    }),
   });
   const inputs = createInputs({ ...deps, sink: ingestion.sink, counters });
   const ingest = createIngest({

@@ -59,6 +59,12 @@ describe.skipIf(!testDatabaseUrl)('the SIEM with a processing thread', () => {
     expect(health.statusCode, health.body).toBe(200);
     expect(health.json().totals).toMatchObject({ parsed: expect.any(Number), stored: expect.any(Number) });
     expect(health.json().totals.stored).toBeGreaterThanOrEqual(3);
+    expect(health.json().processing).toEqual({
+      mode: 'threads',
+      threads: { configured: 1, running: 1, lastError: null, lastErrorAt: null },
+    });
+    const metrics = await t.app.inject({ method: 'GET', url: '/api/soc/metrics', headers: admin.headers });
+    expect(metrics.body).toContain('tinhso_soc_processing_threads{state="running"} 1');
   });
 
   it('applies an operator pipeline created through the API in the thread, and counts what it drops and stops', async () => {

@@ -105,6 +105,8 @@ describe('GET /api/soc/health and /api/soc/metrics', () => {
       dropped: 7,
       dropReasons: { 'queue-full': 7 },
     });
+    // The test app processes on its own thread (soc.processing.threads 0).
+    expect(view.processing).toEqual({ mode: 'main', threads: null });
     expect(view.history).toHaveLength(2);
     const last = view.history.at(-1)!;
     expect(last.inputs['syslog-tcp']).toBeGreaterThan(0);

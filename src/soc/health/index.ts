@@ -7,11 +7,11 @@ import type { Ctx } from '../../core/context.ts';
 import type { SocDeps, SocPart } from '../deps.ts';
 import type { SiemTotals } from './counters.ts';
 import { createSiemMetrics } from './metrics.ts';
-import { healthRoutes, healthView, type SiemHealthView } from './routes.ts';
+import { healthRoutes, healthView, type ProcessingStatus, type SiemHealthView } from './routes.ts';
 import { SiemSampler, type SiemSamplerOptions } from './sampler.ts';
 
 export { type InputTotals, SiemTotals } from './counters.ts';
-export type { SiemHealthView } from './routes.ts';
+export type { ProcessingStatus, SiemHealthView } from './routes.ts';
 export { type SiemSample, SiemSampler } from './sampler.ts';
 
 /** Inventory figures of the units a context sees (`'all'`: every unit and sources without one). */
@@ -27,6 +27,8 @@ export interface SiemHealthDeps extends SocDeps {
   /** The sources part's inventory figures; without it the figures are left out. */
   readonly inventory?: InventoryLookup;
   readonly sampler?: SiemSamplerOptions;
+  /** Where events are processed (main thread, processing threads, NATS workers). */
+  processing?(): ProcessingStatus;
 }
 
 /** The health part: sampler, metrics registry and routes. */
@@ -51,10 +53,12 @@ export function createSiemHealth(deps: SiemHealthDeps): SiemHealth {
     deps.sampler,
   );
   const inventory = deps.inventory;
+  const processing = deps.processing?.bind(deps);
   const registry = createSiemMetrics({
     counters: deps.counters,
     depth: () => deps.depth(),
     inventory: inventory ? () => inventory('all') : undefined,
+    processing,
   });
   const routeDeps = {
     nodeId: platform.config.nodeId,
@@ -62,6 +66,7 @@ export function createSiemHealth(deps: SiemHealthDeps): SiemHealth {
     sampler,
     inventory: inventory ? (ctx: Ctx) => inventory(ctx) : undefined,
     metrics: registry,
+    processing,
   };
   return {
     sampler,

@@ -6,6 +6,7 @@
  */
 import client from 'prom-client';
 import type { SiemTotals } from './counters.ts';
+import type { ProcessingStatus } from './routes.ts';
 
 /** Inventory figures over every unit. */
 export type InventoryReader = () => Promise<{
@@ -20,6 +21,7 @@ export function createSiemMetrics(deps: {
   counters: SiemTotals;
   depth: () => number;
   inventory?: InventoryReader;
+  processing?: () => ProcessingStatus | null;
 }): client.Registry {
   const registry = new client.Registry();
   const { counters } = deps;
@@ -109,6 +111,20 @@ export function createSiemMetrics(deps: {
       this.set(deps.depth());
     },
   });
+  const processing = deps.processing;
+  if (processing) {
+    new client.Gauge({
+      name: 'tinhso_soc_processing_threads',
+      help: 'SIEM processing threads of this node: configured, and running and ready',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const t = processing()?.threads;
+        this.set({ state: 'configured' }, t?.configured ?? 0);
+        this.set({ state: 'running' }, t?.running ?? 0);
+      },
+    });
+  }
   const inventory = deps.inventory;
   if (inventory) {
     new client.Gauge({

@@ -21,6 +21,35 @@ const Sample = Type.Object({
   storageLagMs: Type.Union([Type.Number(), Type.Null()]),
 });
 
+const ProcessingView = Type.Object({
+  mode: Type.Union([Type.Literal('main'), Type.Literal('threads'), Type.Literal('nats')], {
+    description:
+      'Nơi sự kiện được xử lý: tiến trình chính của nút, các tiểu trình xử lý (worker thread, với PostgreSQL), hay các tiến trình worker qua NATS',
+  }),
+  threads: Type.Union([
+    Type.Object({
+      configured: Type.Integer({ description: 'soc.processing.threads' }),
+      running: Type.Integer({ description: 'Tiểu trình đang chạy và sẵn sàng' }),
+      lastError: Type.Union([Type.String(), Type.Null()], {
+        description: 'Lý do một tiểu trình dừng hoặc không khởi động, cho đến khi mọi tiểu trình chạy lại',
+      }),
+      lastErrorAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+    Type.Null(),
+  ]),
+});
+
+/** Where this node processes events, as the health route reports it. */
+export interface ProcessingStatus {
+  mode: 'main' | 'threads' | 'nats';
+  threads: {
+    configured: number;
+    running: number;
+    lastError: string | null;
+    lastErrorAt: number | null;
+  } | null;
+}
+
 export const SiemHealthView = Type.Object({
   node: Type.String({ description: 'Nút trả lời (số liệu là của nút này)' }),
   sampleSeconds: Type.Integer(),
@@ -49,6 +78,7 @@ export const SiemHealthView = Type.Object({
       }),
     ),
   }),
+  processing: ProcessingView,
   inventory: Type.Union([
     Type.Object({
       sources: Type.Integer(),
@@ -68,6 +98,8 @@ export interface HealthRouteDeps {
   sampler: SiemSampler;
   inventory?: (ctx: Ctx) => Promise<{ sources: number; silent: number; never: number; openAlerts: number }>;
   metrics: { contentType: string; metrics(): Promise<string> };
+  /** Where events are processed; without it, on the main thread. */
+  processing?: () => ProcessingStatus;
 }
 
 /** The figures the health route answers. */
@@ -94,7 +126,19 @@ export async function healthView(deps: HealthRouteDeps, ctx: Ctx): Promise<SiemH
         dropReasons: { ...t.dropReasons },
       })),
     },
+    processing: processingView(deps.processing?.() ?? { mode: 'main', threads: null }),
     inventory: deps.inventory ? await deps.inventory(ctx) : null,
+  };
+}
+
+function processingView(p: ProcessingStatus): Static<typeof ProcessingView> {
+  const t = p.threads;
+  return {
+    mode: p.mode,
+    threads: t && {
+      ...t,
+      lastErrorAt: t.lastErrorAt === null ? null : new Date(t.lastErrorAt).toISOString(),
+    },
   };
 }
 

@@ -19,7 +19,7 @@ export {
   PARSE_ERROR_TAG,
   type ProcessorStages,
 } from './processor.ts';
-export { createProcessingThreads, ProcessingThreads } from './threads/index.ts';
+export { createProcessingThreads, ProcessingThreads, type ThreadsStatus } from './threads/index.ts';
 
 /** The sink inputs write to, with its queue depth for the health figures. */
 export interface Ingestion extends SocPart {

@@ -5752,6 +5752,19 @@ export interface paths {
                                 storageLagMs: number | null;
                                 storedPerSecond: number;
                             };
+                            processing: {
+                                /** @description Nơi sự kiện được xử lý: tiến trình chính của nút, các tiểu trình xử lý (worker thread, với PostgreSQL), hay các tiến trình worker qua NATS */
+                                mode: "main" | "threads" | "nats";
+                                threads: {
+                                    /** @description soc.processing.threads */
+                                    configured: number;
+                                    /** @description Lý do một tiểu trình dừng hoặc không khởi động, cho đến khi mọi tiểu trình chạy lại */
+                                    lastError: string | null;
+                                    lastErrorAt: string | null;
+                                    /** @description Tiểu trình đang chạy và sẵn sàng */
+                                    running: number;
+                                } | null;
+                            };
                             sampleSeconds: number;
                             totals: {
                                 dropped: number;

@@ -8,7 +8,7 @@ import type { SiemCounters } from '../../contracts.ts';
 import type { SocDeps } from '../../deps.ts';
 import { ProcessingThreads } from './pool.ts';
 
-export { ProcessingThreads, type ProcessingThreadsOptions } from './pool.ts';
+export { ProcessingThreads, type ProcessingThreadsOptions, type ThreadsStatus } from './pool.ts';
 
 /**
  * The processing threads this node runs, or null: none configured, PGlite (one connection, in this

@@ -45,13 +45,13 @@ describe.skipIf(!testDatabaseUrl)('processing threads', () => {
     await database?.close();
   });
 
-  async function setUp(entry?: URL) {
+  async function setUp(entry?: URL, url = testDatabaseUrl) {
     database = await createTestDatabase();
     const counters = new SiemTotals();
     threads = new ProcessingThreads({
       size: 1,
       config,
-      connection: { url: testDatabaseUrl, schema: database.schema },
+      connection: { url, schema: database.schema },
       counters,
       log: createLogger('silent'),
       entry,
@@ -91,5 +91,18 @@ describe.skipIf(!testDatabaseUrl)('processing threads', () => {
     // Committed by the first thread, which then died; replaced by the retry on a new thread.
     expect(await rows(db)).toEqual([{ n: 300, ids: 300, parsed: 300 }]);
     expect(counters.storedEvents).toBe(300);
+    // Running again: the failure is no longer reported.
+    expect(threads?.status()).toMatchObject({ configured: 1, running: 1, lastError: null });
+  }, 60_000);
+
+  it('reports a thread that cannot start, and fails its batches for the queue to keep', async () => {
+    const url = new URL(testDatabaseUrl);
+    url.pathname = '/khong_co_csdl_nay';
+    await setUp(undefined, url.toString());
+    await threads?.start();
+    const status = threads?.status();
+    expect(status).toMatchObject({ configured: 1, running: 0 });
+    expect(status?.lastError).toMatch(/did not start: .*khong_co_csdl_nay/);
+    await expect(threads?.process(sshdLines(1, Date.now()))).rejects.toThrow(/restarting in \d+ s/);
   }, 60_000);
 });

@@ -52,12 +52,24 @@ interface Slot {
   notBefore: number;
 }
 
+/** What the health screen shows of the threads. */
+export interface ThreadsStatus {
+  configured: number;
+  /** Threads started and ready. */
+  running: number;
+  /** Why a thread last ended or did not start, until every thread runs again. */
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
 /** The pool of processing threads. */
 export class ProcessingThreads implements SocPart {
   private readonly slots: Slot[];
   private readonly batchIds = new WeakMap<readonly RawEvent[], string>();
   private nextId = 1;
   private closing = false;
+  private readySlots = new Set<Slot>();
+  private lastError: { message: string; at: number } | null = null;
 
   constructor(private readonly options: ProcessingThreadsOptions) {
     this.slots = Array.from({ length: Math.max(1, options.size) }, () => ({
@@ -72,6 +84,16 @@ export class ProcessingThreads implements SocPart {
   /** Threads started and not ended (health, tests). */
   get running(): number {
     return this.slots.filter((s) => s.worker !== null).length;
+  }
+
+  /** Threads configured and ready, and the last failure while some are not. */
+  status(): ThreadsStatus {
+    return {
+      configured: this.slots.length,
+      running: this.readySlots.size,
+      lastError: this.lastError?.message ?? null,
+      lastErrorAt: this.lastError?.at ?? null,
+    };
   }
 
   /** The batch processor the queue calls: resolves once a thread committed the batch. */
@@ -165,8 +187,11 @@ export class ProcessingThreads implements SocPart {
     // Awaited by callers; a thread that never started must not reject unhandled.
     slot.ready.catch(() => {});
     worker.on('message', (m: FromThread) => {
-      if (m.type === 'ready') started();
-      else if (m.type === 'done') {
+      if (m.type === 'ready') {
+        this.readySlots.add(slot);
+        if (this.readySlots.size === this.slots.length) this.lastError = null;
+        started();
+      } else if (m.type === 'done') {
         slot.failures = 0;
         const waiting = slot.pending.get(m.id);
         slot.pending.delete(m.id);
@@ -204,10 +229,12 @@ export class ProcessingThreads implements SocPart {
     if (slot.worker !== worker) return;
     slot.worker = null;
     slot.ready = null;
+    this.readySlots.delete(slot);
     const pending = [...slot.pending.values()];
     slot.pending.clear();
     for (const w of pending) w.reject(err);
     if (!this.closing) {
+      this.lastError = { message: err.message, at: Date.now() };
       slot.failures++;
       slot.notBefore = Date.now() + Math.min(MAX_RESPAWN_DELAY_MS, 250 * 2 ** (slot.failures - 1));
     }

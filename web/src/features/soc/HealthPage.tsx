@@ -243,6 +243,21 @@ function InputsAndCharts() {
           }
         />
       )}
+      {health.data?.processing.threads?.lastError &&
+        health.data.processing.threads.running < health.data.processing.threads.configured && (
+          <Alert
+            type="error"
+            showIcon
+            data-testid="processing-threads-down"
+            message={t(m.threadDownTitle)}
+            description={t(m.threadDownBody, {
+              error: health.data.processing.threads.lastError,
+              at: health.data.processing.threads.lastErrorAt
+                ? formatDateTime(health.data.processing.threads.lastErrorAt)
+                : '—',
+            })}
+          />
+        )}
       {health.data && (
         <Card size="small">
           <Flex gap={32} wrap>
@@ -255,6 +270,13 @@ function InputsAndCharts() {
               value={formatNumber(Math.round(health.data.now.storedPerSecond), lang)}
             />
             <Statistic title={t(m.queueChart)} value={formatNumber(health.data.now.queueDepth, lang)} />
+            <Statistic
+              title={t(m.processingTitle)}
+              value={t(m[`processing_${health.data.processing.mode}`], {
+                running: health.data.processing.threads?.running ?? 0,
+                configured: health.data.processing.threads?.configured ?? 0,
+              })}
+            />
             <Statistic
               title={t(m.lastStored)}
               value={

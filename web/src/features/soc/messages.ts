@@ -245,6 +245,21 @@ export const m = defineMessages({
   },
   timeoutsLine: { vi: '{pipeline}: {n} sự kiện', en: '{pipeline}: {n} events' },
   timeoutsChoice: { vi: 'khi chọn luồng', en: 'while choosing a pipeline' },
+  processingTitle: { vi: 'Xử lý sự kiện', en: 'Event processing' },
+  processing_main: { vi: 'Trên tiến trình chính', en: 'On the main thread' },
+  processing_threads: {
+    vi: '{running}/{configured} tiểu trình',
+    en: '{running}/{configured} worker threads',
+  },
+  processing_nats: { vi: 'Tiến trình worker qua NATS', en: 'NATS worker processes' },
+  threadDownTitle: {
+    vi: 'Có tiểu trình xử lý sự kiện không chạy',
+    en: 'An event processing thread is not running',
+  },
+  threadDownBody: {
+    vi: 'Lỗi lúc {at}: {error}. Sự kiện đã nhận vẫn nằm trong hàng đợi và được xử lý lại; tiểu trình được khởi động lại sau ít giây. Nếu lỗi lặp lại, hãy kiểm tra kết nối PostgreSQL và nhật ký máy chủ.',
+    en: 'Error at {at}: {error}. Events already received stay in the queue and are processed again; the thread is restarted after a few seconds. If this repeats, check the PostgreSQL connection and the server log.',
+  },
   lagChart: { vi: 'Độ trễ lưu trữ (giây)', en: 'Storage lag (seconds)' },
   droppedPerSecond: { vi: 'Bị bỏ mỗi giây', en: 'Dropped per second' },
   nowReceived: { vi: 'Nhận (sự kiện/giây)', en: 'Received (events/s)' },
