@@ -61,7 +61,7 @@ export function createSoc(deps: SocDeps): Soc {
     isDropped,
   });
   // With PostgreSQL, worker threads process the batches; this thread keeps the inputs and the API.
-  const threads = createProcessingThreads(deps, counters);
+  const threads = createProcessingThreads(deps, counters, processor);
   const ingestion = createIngestion(deps, threads?.process ?? processor);
   const health = createSiemHealth({
     ...deps,

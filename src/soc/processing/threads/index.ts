@@ -6,6 +6,7 @@
  */
 import type { SiemCounters } from '../../contracts.ts';
 import type { SocDeps } from '../../deps.ts';
+import type { BatchProcessor } from '../processor.ts';
 import { ProcessingThreads } from './pool.ts';
 
 export { ProcessingThreads, type ProcessingThreadsOptions, type ThreadsStatus } from './pool.ts';
@@ -14,9 +15,13 @@ export { ProcessingThreads, type ProcessingThreadsOptions, type ThreadsStatus } 
  * The processing threads this node runs, or null: none configured, PGlite (one connection, in this
  * thread), or NATS mode (worker processes consume the stream instead).
  */
-export function createProcessingThreads(deps: SocDeps, counters: SiemCounters): ProcessingThreads | null {
+export function createProcessingThreads(
+  deps: SocDeps,
+  counters: SiemCounters,
+  fallback: BatchProcessor,
+): ProcessingThreads | null {
   const { config, database, log } = deps.platform;
   const size = config.soc.processing.threads;
   if (size < 1 || config.nats.url || !database.connection) return null;
-  return new ProcessingThreads({ size, config, connection: database.connection, counters, log });
+  return new ProcessingThreads({ size, config, connection: database.connection, counters, log, fallback });
 }

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase, type TestDatabase, testDatabaseUrl } from '../../../../test/helpers/db.ts';
 import { loadConfig } from '../../../core/config/index.ts';
 import { createLogger } from '../../../core/log/logger.ts';
 import type { RawEvent } from '../../contracts.ts';
 import { SiemTotals } from '../../health/counters.ts';
 import { LocalQueue } from '../local-queue.ts';
+import type { BatchOptions } from '../processor.ts';
 import { ProcessingThreads } from './pool.ts';
 
 const config = loadConfig({
@@ -48,7 +49,9 @@ describe.skipIf(!testDatabaseUrl)('processing threads', () => {
   async function setUp(entry?: URL, url = testDatabaseUrl) {
     database = await createTestDatabase();
     const counters = new SiemTotals();
+    const fallback = vi.fn(async (_batch: RawEvent[], _options?: BatchOptions) => {});
     threads = new ProcessingThreads({
+      fallback,
       size: 1,
       config,
       connection: { url, schema: database.schema },
@@ -62,7 +65,7 @@ describe.skipIf(!testDatabaseUrl)('processing threads', () => {
       flushIntervalMs: 10,
       process: threads.process,
     });
-    return { counters, queue, db: database };
+    return { counters, queue, db: database, fallback };
   }
 
   async function rows(db: TestDatabase) {
@@ -93,6 +96,20 @@ describe.skipIf(!testDatabaseUrl)('processing threads', () => {
     expect(counters.storedEvents).toBe(300);
     // Running again: the failure is no longer reported.
     expect(threads?.status()).toMatchObject({ configured: 1, running: 1, lastError: null });
+  }, 60_000);
+
+  it('processes on the main thread a batch holding what a thread cannot receive, instead of retrying it forever', async () => {
+    const { queue, fallback } = await setUp();
+    const odd = sshdLines(2, Date.now());
+    // A value structured clone refuses (no input makes one today; a future one must not hold the queue).
+    (odd[1] as RawEvent & { doc: Record<string, unknown> }).doc.callback = () => 'not data';
+    await queue.submit(odd);
+    expect(fallback).toHaveBeenCalledTimes(1);
+    expect(fallback.mock.calls[0]?.[0]).toHaveLength(2);
+    expect(fallback.mock.calls[0]?.[1]).toMatchObject({
+      replace: false,
+      ids: [expect.any(String), expect.any(String)],
+    });
   }, 60_000);
 
   it('reports a thread that cannot start, and fails its batches for the queue to keep', async () => {

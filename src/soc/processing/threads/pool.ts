@@ -13,6 +13,7 @@ import type { Logger } from '../../../core/log/logger.ts';
 import type { RawEvent, SiemCounters } from '../../contracts.ts';
 import type { SocPart } from '../../deps.ts';
 import type { BatchProcessor } from '../processor.ts';
+import { rowIdsOf } from '../row-ids.ts';
 import {
   type BatchCounts,
   type FromThread,
@@ -34,6 +35,11 @@ export interface ProcessingThreadsOptions {
   log: Logger;
   /** The thread module (tests give a double). */
   entry?: URL;
+  /**
+   * Processes on this thread a batch that cannot be handed over (an event holding what structured clone
+   * refuses): retried in a thread it would fail forever and hold the queue.
+   */
+  fallback: BatchProcessor;
   /** Longest wait for a thread to close its services. */
   closeGraceMs?: number;
 }
@@ -109,12 +115,22 @@ export class ProcessingThreads implements SocPart {
     const worker = this.spawn(slot);
     await slot.ready;
     const id = this.nextId++;
-    const counts = await new Promise<BatchCounts>((resolve, reject) => {
+    const message: ToThread = { type: 'batch', id, batchId, replace: retry, events: batch };
+    const answered = new Promise<BatchCounts>((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      const message: ToThread = { type: 'batch', id, batchId, replace: retry, events: batch };
-      worker.postMessage(message);
     });
-    replayCounts(counts, this.options.counters);
+    try {
+      worker.postMessage(message);
+    } catch (err) {
+      slot.pending.delete(id);
+      if ((err as Error)?.name !== 'DataCloneError') throw err;
+      this.options.log.warn(
+        { err, size: batch.length },
+        'SIEM batch holds values a thread cannot receive; processed on the main thread',
+      );
+      return this.options.fallback(batch, { ids: rowIdsOf(batchId, batch.length), replace: retry });
+    }
+    replayCounts(await answered, this.options.counters);
   };
 
   /** Starts every thread now (otherwise each starts with its first batch). */
