@@ -114,6 +114,8 @@ export class ProcessingThreads implements SocPart {
     const slot = this.leastBusy();
     const worker = this.spawn(slot);
     await slot.ready;
+    // Ended while this batch waited for it to start: its failure settled only the batches it held.
+    if (slot.worker !== worker) throw new Error('SIEM processing thread ended before taking the batch');
     const id = this.nextId++;
     const message: ToThread = { type: 'batch', id, batchId, replace: retry, events: batch };
     const answered = new Promise<BatchCounts>((resolve, reject) => {
