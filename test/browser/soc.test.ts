@@ -213,6 +213,9 @@ describeBrowser('SOC screens in chromium', () => {
     t.services.soc.counters.timedOut('phan-tich-cham');
     await page.goto(`${t.url}/soc/health`);
     await page.getByTestId('pipeline-timeouts').filter({ hasText: 'phan-tich-cham: 1 sự kiện' }).waitFor();
+    // Where events are processed: the test app processes on its main thread (no processing thread is down).
+    await page.getByText('Trên tiến trình chính').waitFor();
+    expect(await page.getByTestId('processing-threads-down').count()).toBe(0);
     const stop = page.getByRole('button', { name: /^Dừng đầu vào / }).first();
     await stop.waitFor();
     const name = (await stop.getAttribute('aria-label'))?.replace('Dừng đầu vào ', '') ?? '';
