@@ -230,16 +230,30 @@ describe('event store writer', () => {
     expect(vol.every((v) => v.bytes > 50 * v.events)).toBe(true);
   });
 
-  it('with replace, a redelivered batch with the same ids is stored once', async () => {
+  it('with replace, a redelivered batch with the same ids is stored and counted in the volume once', async () => {
     const ids = ['0b7e1c2a-1111-4a2b-8c3d-000000000001', '0b7e1c2a-1111-4a2b-8c3d-000000000002'];
     const ts = Date.now() - 5000;
-    const batch = () =>
-      ids.map((_, i) => event({ event: { dataset: 'redelivery', action: String(i) } }, { ts }));
-    await store.write(batch(), { ids });
+    const batch = (n = ids.length) =>
+      ids.slice(0, n).map((_, i) => event({ event: { dataset: 'redelivery', action: String(i) } }, { ts }));
+    const volume = async () =>
+      database.rawTransaction((tx) =>
+        tx.query<{ events: number; bytes: number }>(
+          `select sum(events)::int as events, sum(bytes)::int as bytes from soc_event_volume
+            where dataset = 'redelivery'`,
+        ),
+      );
+    // The first delivery stored only the first event (say, the rest of its message came later).
+    await store.write(batch(1), { ids: ids.slice(0, 1) });
+    const first = (await volume())[0];
+    expect(first?.events).toBe(1);
     await store.write(batch(), { ids, replace: true });
     await store.write(batch(), { ids, replace: true });
     const stored = await rows('dataset = $1', ['redelivery']);
     expect(stored.map((r) => r.id)).toEqual(ids);
+    const [after] = await volume();
+    expect(after?.events).toBe(2);
+    expect(after?.bytes).toBeGreaterThan(first?.bytes ?? 0);
+    expect(after?.bytes).toBeLessThan(3 * (first?.bytes ?? 0));
   });
 
   it('resolves only after commit; a failing database rejects the whole batch and the queue retries it', async () => {

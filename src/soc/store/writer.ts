@@ -35,6 +35,11 @@ interface EncodedBatch {
   /** Stored times (ISO) and ids, for deleting a redelivered batch's rows; only computed when replacing. */
   ts: string[];
   ids: string[];
+  /**
+   * The rollup of the rows whose ids are not in `existing`: a replaced row was counted when first stored
+   * (same id, same event), so a redelivery adds only what is new. Only when replacing.
+   */
+  volumeWithout(existing: ReadonlySet<string>): VolumeRows;
 }
 
 const COPY_SQL = `copy soc_events (${COPY_COLUMNS.join(', ')}) from stdin`;
@@ -51,7 +56,11 @@ const UPSERT_VOLUME = `
 
 const DELETE_EXISTING = `
   delete from soc_events e using unnest($1::timestamptz[], $2::uuid[]) as d(ts, id)
-   where e.ts = d.ts and e.id = d.id`;
+   where e.ts = d.ts and e.id = d.id
+  returning e.id::text as id`;
+
+/** Parameters of the volume upsert. */
+const volumeParams = (v: VolumeRows) => [v.days, v.sourceIds, v.unitIds, v.datasets, v.events, v.bytes];
 
 /**
  * Encodes the events into COPY text, grouped into chunks, with their days and volume rollup. Each line is
@@ -93,7 +102,11 @@ export function encodeBatch(
     bytes[i] = written;
   }
   if (used > 0) chunks.push(buffer.subarray(0, used));
-  return { chunks, days, volume: volumeOf(events, rows, bytes), ts, ids: keepIds };
+  const volumeWithout = (existing: ReadonlySet<string>): VolumeRows => {
+    const keep = (_: unknown, i: number) => !existing.has(keepIds[i] as string);
+    return volumeOf(events.filter(keep), rows.filter(keep), bytes.filter(keep));
+  };
+  return { chunks, days, volume: volumeOf(events, rows, bytes), ts, ids: keepIds, volumeWithout };
 }
 
 /** True for PostgreSQL's "no partition of relation … found for row". */
@@ -130,17 +143,20 @@ export class BatchWriter {
   }
 
   private async commit(batch: EncodedBatch, replace: boolean): Promise<void> {
-    const v = batch.volume;
-    const volumeParams = [v.days, v.sourceIds, v.unitIds, v.datasets, v.events, v.bytes];
+    /** The rollup to add once the rows a replace found are known. */
+    const volumeAfter = (deleted: { id: string }[]) =>
+      deleted.length > 0 ? batch.volumeWithout(new Set(deleted.map((r) => r.id))) : batch.volume;
     const pool = this.database.pool;
     if (pool) {
       const client = await pool.connect();
       let broken = false;
       try {
         await client.query('begin');
-        if (replace) await client.query(DELETE_EXISTING, [batch.ts, batch.ids]);
+        const deleted = replace
+          ? (await client.query<{ id: string }>(DELETE_EXISTING, [batch.ts, batch.ids])).rows
+          : [];
         await pipeline(Readable.from(batch.chunks), client.query(copyFrom(COPY_SQL)));
-        await client.query(UPSERT_VOLUME, volumeParams);
+        await client.query(UPSERT_VOLUME, volumeParams(volumeAfter(deleted)));
         await client.query('commit');
       } catch (err) {
         await client.query('rollback').catch(() => {
@@ -155,9 +171,11 @@ export class BatchWriter {
     const pglite = this.database.pglite;
     if (!pglite) throw new Error('event store: the database is neither PostgreSQL nor PGlite');
     await pglite.transaction(async (tx) => {
-      if (replace) await tx.query(DELETE_EXISTING, [batch.ts, batch.ids]);
+      const deleted = replace
+        ? (await tx.query<{ id: string }>(DELETE_EXISTING, [batch.ts, batch.ids])).rows
+        : [];
       await tx.query(PGLITE_COPY_SQL, [], { blob: new Blob(batch.chunks) });
-      await tx.query(UPSERT_VOLUME, volumeParams);
+      await tx.query(UPSERT_VOLUME, volumeParams(volumeAfter(deleted)));
     });
   }
 }
