@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/soc/ingest/testing.ts';
 import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../helpers/app.ts';
+import { createPipeline, postEvent } from '../helpers/soc.ts';
 
 const run = promisify(execFile);
 let t: TestApp;
@@ -39,27 +40,6 @@ async function search(query: string) {
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as { hits: { doc: Record<string, unknown> }[]; total: { value: number } };
-}
-
-/** Creates an operator pipeline through the API, as an administrator. */
-async function createPipeline(source: string): Promise<void> {
-  const created = await t.app.inject({
-    method: 'POST',
-    url: '/api/soc/pipelines',
-    headers: admin.headers,
-    payload: { source },
-  });
-  expect(created.statusCode, created.body).toBeLessThan(300);
-}
-
-/** Posts one JSON event to the HTTP input with an ingest token. */
-function postEvent(bearer: string, doc: object) {
-  return t.app.inject({
-    method: 'POST',
-    url: '/api/soc/ingest/events',
-    headers: { authorization: bearer, 'content-type': 'application/json' },
-    payload: JSON.stringify(doc),
-  });
 }
 
 describe('the SIEM from shipper to search', () => {
@@ -153,9 +133,9 @@ describe('the SIEM from shipper to search', () => {
       'processors:',
       '  - drop: {}',
     ].join('\n');
-    await createPipeline(yaml);
+    await createPipeline(t, admin, yaml);
     const token = await issueToken(t.services.soc, 'Mã bỏ qua');
-    const post = (doc: object) => postEvent(token.bearer, doc);
+    const post = (doc: object) => postEvent(t, token.bearer, doc);
     expect((await post({ message: 'giám sát định kỳ', labels: { kiem_thu: 'co' } })).statusCode).toBe(202);
     expect((await post({ message: 'sự kiện thật cần giữ' })).statusCode).toBe(202);
     expect((await search('"giám sát định kỳ"')).total.value).toBe(0);
@@ -171,10 +151,10 @@ describe('the SIEM from shipper to search', () => {
       'processors:',
       "  - grok: { field: message, patterns: ['^(?:\\w+\\s?)*$'] }",
     ].join('\n');
-    await createPipeline(yaml);
+    await createPipeline(t, admin, yaml);
     const token = await issueToken(t.services.soc, 'Mã quay lui');
     const started = Date.now();
-    const post = await postEvent(token.bearer, {
+    const post = await postEvent(t, token.bearer, {
       message: `${'quaylui'.repeat(6)}!`,
       labels: { ung_dung: 'cham' },
     });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken, recordRawEvents } from '../../src/soc/ingest/testing.ts';
 import { createTestApp, type LoggedIn, loginAs, type TestApp } from '../helpers/app.ts';
 import { testDatabaseUrl } from '../helpers/db.ts';
+import { createPipeline, postEvent } from '../helpers/soc.ts';
 
 describe.skipIf(!testDatabaseUrl)('the SIEM with a processing thread', () => {
   let t: TestApp;
@@ -24,13 +25,7 @@ describe.skipIf(!testDatabaseUrl)('the SIEM with a processing thread', () => {
     await t?.close();
   });
 
-  const post = (doc: object) =>
-    t.app.inject({
-      method: 'POST',
-      url: '/api/soc/ingest/events',
-      headers: { authorization: token.bearer, 'content-type': 'application/json' },
-      payload: JSON.stringify(doc),
-    });
+  const post = (doc: object) => postEvent(t, token.bearer, doc);
 
   async function stored(marker: string) {
     await t.services.soc.ingestion.idle();
@@ -77,13 +72,7 @@ describe.skipIf(!testDatabaseUrl)('the SIEM with a processing thread', () => {
       '  - drop: { if: { field: labels.bo, exists: true } }',
       "  - grok: { field: message, patterns: ['^(?:\\w+\\s?)*$'] }",
     ].join('\n');
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/soc/pipelines',
-      headers: admin.headers,
-      payload: { source: yaml },
-    });
-    expect(created.statusCode, created.body).toBeLessThan(300);
+    await createPipeline(t, admin, yaml);
     // The thread hears of the change on the bus (PostgreSQL NOTIFY), a moment after the API answered.
     let rows: Awaited<ReturnType<typeof stored>> = [];
     for (let i = 0; i < 50 && rows.length === 0; i++) {

@@ -21,7 +21,7 @@ export function createSiemMetrics(deps: {
   counters: SiemTotals;
   depth: () => number;
   inventory?: InventoryReader;
-  processing?: () => ProcessingStatus | null;
+  processing?: () => ProcessingStatus;
 }): client.Registry {
   const registry = new client.Registry();
   const { counters } = deps;
@@ -119,7 +119,7 @@ export function createSiemMetrics(deps: {
       labelNames: ['state'],
       registers,
       collect() {
-        const t = processing()?.threads;
+        const t = processing().threads;
         this.set({ state: 'configured' }, t?.configured ?? 0);
         this.set({ state: 'running' }, t?.running ?? 0);
       },

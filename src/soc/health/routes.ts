@@ -7,6 +7,7 @@
 import { type Static, Type } from 'typebox';
 import type { Ctx } from '../../core/context.ts';
 import type { App } from '../../core/http/types.ts';
+import type { ThreadsStatus } from '../processing/index.ts';
 import type { SiemTotals } from './counters.ts';
 import type { SiemSampler } from './sampler.ts';
 
@@ -42,12 +43,7 @@ const ProcessingView = Type.Object({
 /** Where this node processes events, as the health route reports it. */
 export interface ProcessingStatus {
   mode: 'main' | 'threads' | 'nats';
-  threads: {
-    configured: number;
-    running: number;
-    lastError: string | null;
-    lastErrorAt: number | null;
-  } | null;
+  threads: ThreadsStatus | null;
 }
 
 export const SiemHealthView = Type.Object({

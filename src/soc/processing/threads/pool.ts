@@ -87,11 +87,6 @@ export class ProcessingThreads implements SocPart {
     }));
   }
 
-  /** Threads started and not ended (health, tests). */
-  get running(): number {
-    return this.slots.filter((s) => s.worker !== null).length;
-  }
-
   /** Threads configured and ready, and the last failure while some are not. */
   status(): ThreadsStatus {
     return {
@@ -142,9 +137,8 @@ export class ProcessingThreads implements SocPart {
         try {
           this.spawn(slot);
           await slot.ready;
-        } catch (err) {
+        } catch {
           // Logged where it failed; the first batch tries again.
-          void err;
         }
       }),
     );

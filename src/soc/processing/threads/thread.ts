@@ -12,12 +12,11 @@ import type { Config } from '../../../core/config/index.ts';
 import { openDatabase } from '../../../core/db/index.ts';
 import { createLogger } from '../../../core/log/logger.ts';
 import { startPlatform, stopPlatform } from '../../../core/platform.ts';
-import type { NormalisedEvent, Pipelines, RawEvent } from '../../contracts.ts';
+import type { Pipelines, RawEvent, SiemCounters } from '../../contracts.ts';
 import { isDropped } from '../../pipelines/index.ts';
 import { createProcessor } from '../processor.ts';
 import { rowIdsOf } from '../row-ids.ts';
 import {
-  type BatchCounts,
   emptyCounts,
   type FromThread,
   recordingCounters,
@@ -56,17 +55,18 @@ async function start(): Promise<void> {
   const services = await createServices(platform);
   const soc = services.soc;
   await soc.pipelines.reload();
-  await soc.store.start?.();
 
   /** The pipelines, with the events the time limit stopped during this call added to the batch's counts. */
-  const countingTimeouts = (counts: BatchCounts): Pipelines => ({
+  /** The pipelines, telling `counters` of the events the time limit stopped during this call. */
+  const countingTimeouts = (counters: SiemCounters): Pipelines => ({
     processBatch(raws) {
       const before = new Map(soc.counters.timeouts);
       // Synchronous: no other batch runs its pipelines meanwhile, so the difference is this batch's.
       const events = soc.pipelines.processBatch(raws);
       for (const [pipeline, n] of soc.counters.timeouts) {
-        const added = n - (before.get(pipeline) ?? 0);
-        if (added > 0) counts.timeouts.push([pipeline === '(choice)' ? null : pipeline, added]);
+        for (let i = before.get(pipeline) ?? 0; i < n; i++) {
+          counters.timedOut(pipeline === '(choice)' ? null : pipeline);
+        }
       }
       return events;
     },
@@ -74,13 +74,14 @@ async function start(): Promise<void> {
 
   const run = async (batch: { id: number; batchId: string; replace: boolean; events: RawEvent[] }) => {
     const counts = emptyCounts();
+    const counters = recordingCounters(counts);
     const process = createProcessor({
-      pipelines: countingTimeouts(counts),
+      pipelines: countingTimeouts(counters),
       enricher: soc.sources,
       writer: soc.store,
-      counters: recordingCounters(counts),
+      counters,
       now: () => Date.now(),
-      isDropped: (event: NormalisedEvent) => isDropped(event),
+      isDropped,
     });
     try {
       await process(batch.events, {
