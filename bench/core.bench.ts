@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { load, machine, startChild, stopChild } from './lib.ts';
+import { benchSchema, load, machine, startChild, stopChild } from './lib.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 100;
@@ -135,23 +134,17 @@ if (process.env.BENCH_ONLY !== 'postgres') results.pglite = await runOne('pglite
 
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (pgUrl && process.env.BENCH_ONLY !== 'pglite') {
-  const schema = `bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
+  const fresh = await benchSchema(pgUrl, 'bench');
   try {
-    const url = new URL(pgUrl);
-    url.searchParams.set('options', `-c search_path=${schema}`);
     results.postgres = await runOne(
       'postgres',
-      { DATABASE_URL: url.toString(), TINHSO_SECURITY_MASTER_KEY: randomBytes(32).toString('hex') },
+      { DATABASE_URL: fresh.url, TINHSO_SECURITY_MASTER_KEY: randomBytes(32).toString('hex') },
       18082,
       18083,
-      url.toString(),
+      fresh.url,
     );
   } finally {
-    await admin.query(`drop schema ${schema} cascade`);
-    await admin.end();
+    await fresh.drop();
   }
 }
 

@@ -2,12 +2,13 @@
  * bench/lgsp-gateway.bench.ts — the LGSP gateway (LGSP-11): throughput and p50/p99 of an HMAC-signed,
  * authenticated, rate-limited and logged (exchange record + access entry) POST through `tinhso serve` to a
  * local destination, with 1 KB and 100 KB bodies (request and answer) at 50 and 200 clients, against the
- * same load through nginx (one worker, plain reverse proxy with keep-alive upstream and an access log) and
- * straight to the destination, in the same run. Every request is signed when autocannon sends it (unique
+ * same load through nginx (one worker, plain reverse proxy with keep-alive upstream and an access log),
+ * through the thinnest Node proxy (bench/bare-proxy.ts: Node's own floor) and straight to the destination,
+ * in the same run. Every request is signed when autocannon sends it (unique
  * nonce per request, as the platform accepts each nonce once). Also signature verifications per second on
  * one core against a bare crypto.createHmac. Prints one JSON line.
  * Env: BENCH_SECONDS (default 10), BENCH_DATABASE_URL (PostgreSQL instead of the embedded database),
- * BENCH_NODE_ARGS (e.g. --cpu-prof for the server).
+ * BENCH_NODE_ARGS (e.g. --cpu-prof for the server), BENCH_SIZES and BENCH_CLIENTS (comma lists: some points only).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
@@ -17,11 +18,13 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { encodePath, signRequest, verifyRequestSignature } from '../sdk/src/index.ts';
-import { machine, startChild, stopChild } from './lib.ts';
+import { benchSchema, machine, startChild, stopChild } from './lib.ts';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const SIZES = [1024, 100 * 1024];
-const CLIENTS = [50, 200];
+// BENCH_SIZES / BENCH_CLIENTS (comma lists) narrow the run to some points, e.g. for a profile of one.
+const list = (v: string | undefined, d: number[]) => (v ? v.split(',').map(Number) : d);
+const SIZES = list(process.env.BENCH_SIZES, [1024, 100 * 1024]);
+const CLIENTS = list(process.env.BENCH_CLIENTS, [50, 200]);
 const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
 const cli = join(import.meta.dirname, '..', 'src', 'cli.ts');
 
@@ -237,7 +240,12 @@ function signatureRate() {
   };
 }
 
-const [destPort, nginxPort, serverPort] = [await freePort(), await freePort(), await freePort()];
+const [destPort, nginxPort, serverPort, bareProxyPort] = [
+  await freePort(),
+  await freePort(),
+  await freePort(),
+  await freePort(),
+];
 const destination = await startChild(
   tsx,
   [join(import.meta.dirname, 'lgsp-destination.ts'), String(destPort)],
@@ -246,7 +254,11 @@ const destination = await startChild(
 );
 const dataDir = mkdtempSync(join(tmpdir(), 'tinhso-bench-lgsp-'));
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-const databaseUrl = process.env.BENCH_DATABASE_URL ?? '';
+// A fresh schema per run, so the server starts on an empty database and prints its one-time password.
+const fresh = process.env.BENCH_DATABASE_URL
+  ? await benchSchema(process.env.BENCH_DATABASE_URL, 'bench_lgsp')
+  : null;
+const databaseUrl = fresh?.url ?? '';
 const server = await startChild(
   process.execPath,
   [...nodeArgs, '--import', 'tsx', cli, 'serve'],
@@ -277,6 +289,12 @@ const creds = await setUp(base, oneTime, `http://127.0.0.1:${destPort}`).catch(a
   throw err;
 });
 const nginx = await startNginx(nginxPort, destPort);
+const bareProxy = await startChild(
+  tsx,
+  [join(import.meta.dirname, 'bare-proxy.ts'), String(bareProxyPort), `http://127.0.0.1:${destPort}`],
+  {},
+  /ready/,
+);
 
 const results: Record<string, unknown>[] = [];
 for (const size of SIZES) {
@@ -336,6 +354,10 @@ for (const size of SIZES) {
     const viaNginx = nginx
       ? await run({ url: `http://127.0.0.1:${nginxPort}/api/b${size}`, ...plain }, nginx.pid)
       : null;
+    const nodeProxy = await run(
+      { url: `http://127.0.0.1:${bareProxyPort}/api/b${size}`, ...plain },
+      bareProxy.child.pid,
+    );
     const gateway = await run(
       { url: base, connections: clients, requests: [signed()] } as autocannon.Options,
       server.child.pid,
@@ -345,6 +367,7 @@ for (const size of SIZES) {
       clients,
       direct,
       nginx: viaNginx,
+      nodeProxy,
       gateway,
       ratioToNginx: viaNginx ? Math.round((gateway.rps / viaNginx.rps) * 1000) / 1000 : null,
       addedP99VsNginxMs: viaNginx ? gateway.p99 - viaNginx.p99 : null,
@@ -354,16 +377,20 @@ for (const size of SIZES) {
         viaNginx?.cpuUsPerRequest && gateway.cpuUsPerRequest
           ? Math.round((viaNginx.cpuUsPerRequest / gateway.cpuUsPerRequest) * 1000) / 1000
           : null,
+      // The thinnest Node proxy's share of nginx: what any Node gateway could reach here at best.
+      nodeProxyRatioToNginx: viaNginx ? Math.round((nodeProxy.rps / viaNginx.rps) * 1000) / 1000 : null,
+      ratioToNodeProxy: Math.round((gateway.rps / nodeProxy.rps) * 1000) / 1000,
       loadAverage: loadavg()[0],
     });
   }
 }
-// Records and access entries written, read from the server's own API after the load.
-const at50 = results.find((r) => r.bodyBytes === 1024 && r.clients === 50)!;
+const at50 = results.find((r) => r.bodyBytes === 1024 && r.clients === 50);
 const signatures = signatureRate();
 if (nginx) nginx.kill('SIGTERM');
+await stopChild(bareProxy.child);
 await stopChild(server.child);
 await stopChild(destination.child);
+await fresh?.drop();
 const out = {
   bench: 'lgsp-gateway',
   database: databaseUrl ? 'postgres' : 'embedded',
@@ -375,7 +402,7 @@ const out = {
     ratioToNginxAtLeast: 0.5,
     addedP99AtMostMs: 5,
     met1k50:
-      typeof at50.ratioToNginx === 'number' &&
+      typeof at50?.ratioToNginx === 'number' &&
       at50.ratioToNginx >= 0.5 &&
       (at50.addedP99VsNginxMs as number) <= 5,
   },

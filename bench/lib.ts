@@ -2,8 +2,10 @@
  * Shared pieces of the benchmarks: child processes, waiting for readiness, autocannon runs, machine facts.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 export interface LoadResult {
   rps: number;
@@ -74,5 +76,32 @@ export function machine() {
     model: list[0]?.model ?? 'unknown',
     memGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
+  };
+}
+
+/**
+ * A fresh schema for one run on a PostgreSQL URL: the URL that selects it, the client that made it, and
+ * `drop()`, which removes it (unless `keep`) and ends the client.
+ */
+export async function benchSchema(
+  databaseUrl: string,
+  prefix: string,
+): Promise<{ schema: string; url: string; admin: pg.Client; drop: (keep?: boolean) => Promise<void> }> {
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const url = new URL(databaseUrl);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  // Names this run's backends, so their CPU can be read from /proc when the server is on this machine.
+  url.searchParams.set('application_name', schema);
+  return {
+    schema,
+    url: url.toString(),
+    admin,
+    drop: async (keep = false) => {
+      if (!keep) await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    },
   };
 }

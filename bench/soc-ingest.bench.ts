@@ -21,7 +21,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { createApp, createServices } from '../src/app.ts';
 import { loadConfig } from '../src/core/config/index.ts';
@@ -34,7 +33,7 @@ import { createProcessor, LocalQueue } from '../src/soc/processing/index.ts';
 import { partitionName } from '../src/soc/store/index.ts';
 import { COPY_COLUMNS } from '../src/soc/store/rows.ts';
 import { encodeBatch } from '../src/soc/store/writer.ts';
-import { machine } from './lib.ts';
+import { benchSchema, machine } from './lib.ts';
 import { fillSql, nextEvents } from './soc-events.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -67,19 +66,10 @@ const sources: Record<string, (sink: IngestSink, until: number) => Promise<numbe
 };
 
 const pgUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
-const schema = `bench_soc_${randomBytes(4).toString('hex')}`;
-let databaseUrl = '';
-let admin: pg.Client | null = null;
-if (pgUrl) {
-  admin = new pg.Client({ connectionString: pgUrl });
-  await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  const url = new URL(pgUrl);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  // Names this run's backends, so their CPU can be read from /proc when the server is on this machine.
-  url.searchParams.set('application_name', schema);
-  databaseUrl = url.toString();
-}
+const fresh = pgUrl ? await benchSchema(pgUrl, 'bench_soc') : null;
+const schema = fresh?.schema ?? `bench_soc_${randomBytes(4).toString('hex')}`;
+const databaseUrl = fresh?.url ?? '';
+const admin = fresh?.admin ?? null;
 
 const config = loadConfig({
   env: {},
@@ -505,8 +495,5 @@ const result = {
 await app?.close();
 await services.soc.close();
 await stopPlatform(platform);
-if (admin) {
-  if (process.env.BENCH_KEEP !== '1') await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
-}
+await fresh?.drop(process.env.BENCH_KEEP === '1');
 process.stdout.write(`${JSON.stringify(result)}\n`);
