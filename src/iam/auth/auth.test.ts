@@ -232,6 +232,23 @@ describe('idle session timeout (SEC-06)', () => {
     expect(again.json().code).toBe('IAM_SESSION_EXPIRED');
   });
 
+  it('closes an idle session once when a page sends several requests at the same moment', async () => {
+    const u = await loginAs(t);
+    t.clock.advance(16 * 60_000);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        t.app.inject({ method: 'GET', url: '/api/iam/auth/me', headers: u.headers }),
+      ),
+    );
+    expect(answers.map((a) => a.json().code)).toEqual(Array(8).fill('IAM_SESSION_EXPIRED'));
+    const expired = await searchAudit(t.platform.db, {
+      categories: ['login'],
+      actorId: u.accountId,
+      limit: 20,
+    });
+    expect(expired.filter((e) => e.action === 'iam.session.expired')).toHaveLength(1);
+  });
+
   it('keeps an active session alive', async () => {
     const u = await loginAs(t);
     for (let i = 0; i < 3; i++) {

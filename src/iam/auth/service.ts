@@ -115,6 +115,10 @@ export function createAuthService(
   const { db } = platform;
   const now = () => platform.now();
   const cache = new Map<string, CachedSession>();
+  // Sessions being loaded: requests of one session that miss the cache together (a console page's parallel
+  // calls, every client when the entry ages out under load) share one load, so an idle expiry is closed and
+  // audited once and the database sees one read and one touch instead of one per request.
+  const loading = new Map<string, Promise<ResolvedSession>>();
   const autoLockListeners = new Set<(account: AutoLockedAccount) => Promise<void> | void>();
 
   function totpFor(secretBase32: string, label: string) {
@@ -277,10 +281,18 @@ export function createAuthService(
   /** Drops the cached sessions of an account (password change on this node). */
   function forgetAccount(accountId: string): void {
     for (const [key, entry] of cache) if (entry.session.actor.id === accountId) cache.delete(key);
+    // A load in flight may have read the account before the change; later requests must not join it.
+    loading.clear();
   }
 
-  /** Loads a session from the database, enforcing idle and absolute timeouts, and caches it. */
-  async function loadSession(id: string, ip: string | null): Promise<ResolvedSession> {
+  /** Drops one session from the cache, and any load of it in flight, after a change to it on this node. */
+  function forgetSession(sessionId: string): void {
+    cache.delete(sessionId);
+    loading.delete(sessionId);
+  }
+
+  /** Loads a session from the database, enforcing idle and absolute timeouts; returns its cache entry. */
+  async function loadSession(id: string, ip: string | null): Promise<CachedSession> {
     const p = await loadSessionPrincipal(db, id);
     if (!p) throw new AppError('IAM_UNAUTHENTICATED');
     const policy = await policies.session();
@@ -343,14 +355,7 @@ export function createAuthService(
         permissions: new Set(p.permissions),
       },
     };
-    cache.set(id, {
-      session,
-      fetchedAt: t,
-      createdAt: p.createdAt.getTime(),
-      lastSeenAt: t,
-      persistedSeenAt,
-    });
-    return session;
+    return { session, fetchedAt: t, createdAt: p.createdAt.getTime(), lastSeenAt: t, persistedSeenAt };
   }
 
   return {
@@ -436,7 +441,7 @@ export function createAuthService(
       const stage: SessionStage = reason ? 'password_change' : 'full';
       await updateAccount(db, account.id, { totpLastStep: step });
       await setSessionStage(db, session.sessionId, stage);
-      cache.delete(session.sessionId);
+      forgetSession(session.sessionId);
       return { stage };
     },
 
@@ -586,7 +591,7 @@ export function createAuthService(
 
     /** Ends a session. */
     async logout(ctx: Ctx, session: ResolvedSession): Promise<void> {
-      cache.delete(session.sessionId);
+      forgetSession(session.sessionId);
       await db.transaction(async (tx) => {
         await revokeSession(tx, session.sessionId, 'logout', now());
         await audit(tx, ctx, {
@@ -619,9 +624,22 @@ export function createAuthService(
         }
       }
       cache.delete(id);
-      const session = await loadSession(id, ip);
-      if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string);
-      return session;
+      const joined = loading.get(id);
+      if (joined) return joined;
+      const pending: Promise<ResolvedSession> = loadSession(id, ip)
+        .then((entry) => {
+          // Cached only if nothing on this node changed the session or its account while it loaded.
+          if (loading.get(id) === pending) {
+            if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+            cache.set(id, entry);
+          }
+          return entry.session;
+        })
+        .finally(() => {
+          if (loading.get(id) === pending) loading.delete(id);
+        });
+      loading.set(id, pending);
+      return pending;
     },
 
     /** Resolves a bearer API token to an actor: the account's permissions, narrowed by the token's own list. */
