@@ -82,7 +82,7 @@ export async function listPartitions(tx: RawTx): Promise<PartitionInfo[]> {
        from pg_class c
        join pg_inherits i on i.inhrelid = c.oid
        join pg_class p on p.oid = i.inhparent
-      where c.relnamespace = ${OUR_SCHEMA} and c.relispartition
+      where c.relnamespace = ${OUR_SCHEMA} and c.relispartition and c.relkind in ('r', 'p')
       order by c.relname`,
   );
   const isPartition = new Set(rows.map((r) => r.name));
