@@ -68,6 +68,25 @@ describe('tinhso command', () => {
     expect((await tinhso(target, 'admin', 'reset-password', 'quantri')).code).toBe(0);
   }, 300_000);
 
+  it('refuses to touch an embedded database another process holds, and says to stop the server first', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinhso-cli-lock-'));
+    expect((await tinhso(dir, 'admin', 'create', 'quantri', '--name', 'Quản trị viên')).code).toBe(0);
+    // This test process holds the folder, as a running `tinhso serve` would.
+    const held = await openDatabase({ dataDir: dir });
+    try {
+      const refused = await tinhso(dir, 'admin', 'unlock', 'quantri');
+      expect(refused.code).toBe(1);
+      expect(refused.stdout).not.toContain('Đã mở khóa');
+      expect(refused.stderr).toContain('DATABASE_IN_USE');
+      expect(refused.stderr).toContain(`tiến trình ${process.pid}`);
+      expect(refused.stderr).toContain('Hãy dừng máy chủ');
+    } finally {
+      await held.close();
+    }
+    // Once the holder has closed it, the command runs.
+    expect((await tinhso(dir, 'admin', 'unlock', 'quantri')).stdout).toContain('Đã mở khóa quantri');
+  }, 120_000);
+
   it('reports every configuration problem at once and exits with 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tinhso-cli-'));
     const env = { ...process.env, TINHSO_DATA_DIR: dir, TINHSO_HTTP_PORT: 'tám', TINHSO_TLS: 'có' };

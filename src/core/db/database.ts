@@ -11,6 +11,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { lockDataFolder } from './data-lock.ts';
 
 /** The query interface every store uses; a transaction has the same type. */
 export type Db = PgDatabase<PgQueryResultHKT, Record<string, never>>;
@@ -89,12 +90,19 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     return { db, kind: 'postgres', pool, connection, rawTransaction, close: () => pool.end() };
   }
   let dir: string | undefined;
+  let unlock = () => {};
   if (options.dataDir) {
     dir = join(options.dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    unlock = lockDataFolder(dir);
   }
   const client = new PGlite(dir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const db = drizzlePglite(client) as unknown as Db;
   const rawTransaction = <T>(fn: (tx: RawTx) => Promise<T>): Promise<T> =>
     client.transaction((tx) =>
@@ -106,7 +114,14 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
         },
       }),
     );
-  return { db, kind: 'pglite', pglite: client, rawTransaction, close: () => client.close() };
+  const close = async () => {
+    try {
+      await client.close();
+    } finally {
+      unlock();
+    }
+  };
+  return { db, kind: 'pglite', pglite: client, rawTransaction, close };
 }
 
 /** Runs a raw SQL statement and returns its rows. */

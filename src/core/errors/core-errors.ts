@@ -65,6 +65,11 @@ export const coreErrors = defineErrors({
     vi: 'Hệ thống đang khởi động hoặc dừng, vui lòng thử lại sau.',
     en: 'The system is starting or stopping; try again shortly.',
   },
+  DATABASE_IN_USE: {
+    status: 409,
+    vi: 'Cơ sở dữ liệu nhúng đang được tiến trình {pid} ({command}) sử dụng. Hãy dừng máy chủ (tinhso serve hoặc npm start) rồi chạy lại lệnh, hoặc làm việc này trên bảng điều khiển. Nếu tiến trình {pid} không phải Tỉnh Số, hãy xoá tệp {file}.',
+    en: 'The embedded database is in use by process {pid} ({command}). Stop the server (tinhso serve or npm start) and run the command again, or do this from the console. If process {pid} is not Tỉnh Số, delete {file}.',
+  },
   INTERNAL: {
     status: 500,
     vi: 'Đã xảy ra lỗi hệ thống. Mã tra cứu: {requestId}.',
