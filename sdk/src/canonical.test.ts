@@ -8,11 +8,13 @@ import { describe, expect, it } from 'vitest';
 import {
   type CanonicalInput,
   canonicalComponent,
+  canonicalHeaderValue,
   canonicalPath,
   canonicalQuery,
   canonicalRequest,
   percentDecodeBytes,
   percentEncodeBytes,
+  receivedHeaders,
 } from './canonical.ts';
 
 const base: CanonicalInput = {
@@ -158,5 +160,23 @@ describe('canonicaliser fuzzing', () => {
     expect(canonicalComponent('%zz%4')).toBe('%25zz%254');
     expect(canonicalComponent('%FF')).toBe('%FF');
     expect(canonicalPath('')).toBe('/');
+  });
+});
+
+describe('receivedHeaders', () => {
+  it('gives a header received several times as the list of its values, whatever the framework joined', () => {
+    const bag = receivedHeaders({
+      headers: { 'x-trace': 'one,  two', host: 'a' },
+      rawHeaders: ['Host', 'a', 'X-Trace', 'one', 'x-trace', ' two '],
+    });
+    expect(bag['x-trace']).toEqual(['one', ' two ']);
+    expect(canonicalHeaderValue(bag['x-trace'])).toBe('one,two');
+    expect(bag.host).toBe('a');
+  });
+
+  it('leaves headers received once as they are', () => {
+    const headers = { 'x-trace': 'one' };
+    expect(receivedHeaders({ headers, rawHeaders: ['x-trace', 'one'] })).toBe(headers);
+    expect(receivedHeaders({ headers })).toBe(headers);
   });
 });

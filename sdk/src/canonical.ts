@@ -141,6 +141,34 @@ export function headerValue(headers: HeaderBag, name: string): string | readonly
   return undefined;
 }
 
+/**
+ * The headers of a received request as the protocol reads them. Node joins a header sent several times with
+ * ", " while the protocol joins the values with "," (§3 of signing.md), so a repeated header is given as the
+ * list of its values, read from the raw headers; the canonicaliser then joins it the protocol's way, and the
+ * parser refuses a protocol header sent twice.
+ */
+export function receivedHeaders(request: {
+  readonly headers: HeaderBag;
+  readonly rawHeaders?: readonly string[];
+}): HeaderBag {
+  const raw = request.rawHeaders;
+  if (!raw) return request.headers;
+  const seen = new Map<string, string[]>();
+  let repeated = false;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const values = seen.get(name);
+    if (values) {
+      values.push(raw[i + 1] as string);
+      repeated = true;
+    } else seen.set(name, [raw[i + 1] as string]);
+  }
+  if (!repeated) return request.headers;
+  const bag: Record<string, string | readonly string[] | undefined> = { ...request.headers };
+  for (const [name, values] of seen) if (values.length > 1) bag[name] = values;
+  return bag;
+}
+
 /** What the canonical request is built from. */
 export interface CanonicalInput {
   readonly algorithm: Algorithm;

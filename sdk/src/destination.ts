@@ -6,7 +6,7 @@
  * alone can check the source's signature: only it knows the source's secret.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { HEADERS, sha256Hex, splitTarget } from './canonical.ts';
+import { HEADERS, receivedHeaders, sha256Hex, splitTarget } from './canonical.ts';
 import { LgspClient, type LgspClientConfig } from './client.ts';
 import { errorFromResponse } from './errors.ts';
 import { parseSignatureHeaders } from './verify.ts';
@@ -114,7 +114,8 @@ export class DestinationVerifier {
       body = read;
       ip = this.options.remoteIp?.(req as IncomingMessage);
     }
-    const headers = flatHeaders(req.headers);
+    // A header sent twice is signed as its values joined with ",", not as Node joins them (", ").
+    const headers = flatHeaders(receivedHeaders(req));
     // Cheap checks first: a call without the protocol's headers never costs a round trip to the platform.
     const parsed = parseSignatureHeaders(headers);
     if (!parsed.ok) return refusal(parsed.code, `${parsed.field}: ${parsed.reason}`);

@@ -119,7 +119,7 @@ export interface SignedRequestParts {
   readonly path: string;
   /** The raw query string without `?` (empty when none). */
   readonly query: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
   /** Network address of the caller, for the allow-list (LGSP-32). */
   readonly remoteIp: string;
 }

@@ -233,6 +233,33 @@ describe('Article 10, steps 1 to 6 (LGSP-29)', () => {
 });
 
 describe('HTTP details of the authentication routes', () => {
+  it('verifies a signed header sent twice as its values joined with "," (signing.md §3), not as Node joins them', async () => {
+    const { source, service } = province();
+    const body = JSON.stringify({ unitCode: service.unitCode, service: 'hotich' });
+    // Signed as the protocol says: the two values, trimmed, joined with "," and no space.
+    const signed = signAs(
+      source,
+      { method: 'POST', url: '/api/lgsp/auth/sessions', body, headers: { 'x-trace': 'one,two' } },
+      now(),
+    );
+    const res = await h.server.inject({
+      method: 'POST',
+      url: '/api/lgsp/auth/sessions',
+      headers: { ...signed, 'x-trace': ['one', ' two '] },
+      payload: body,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    // A protocol header sent twice stays refused: which one was signed cannot be told.
+    const twice = signAs(source, { method: 'POST', url: '/api/lgsp/auth/sessions', body }, now());
+    const refused = await h.server.inject({
+      method: 'POST',
+      url: '/api/lgsp/auth/sessions',
+      headers: { ...twice, 'x-lgsp-nonce': [twice['x-lgsp-nonce']!, 'nonce-khac-0000000001'] },
+      payload: body,
+    });
+    expect(refused.json()).toMatchObject({ code: 'LGSP_SIGNATURE_MALFORMED' });
+  });
+
   it('hashes the body as received: a body changed after signing is LGSP_BODY_DIGEST_MISMATCH', async () => {
     const { source, service } = province();
     const signed = injectSigned(

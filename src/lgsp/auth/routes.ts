@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { EMPTY_SHA256, sha256Hex, splitTarget } from '../../../sdk/src/canonical.ts';
+import { EMPTY_SHA256, receivedHeaders, sha256Hex, splitTarget } from '../../../sdk/src/canonical.ts';
 import type { Ctx } from '../../core/context.ts';
 import { isAppError } from '../../core/errors/index.ts';
 import type { App } from '../../core/http/types.ts';
@@ -115,7 +115,13 @@ export function authRoutes(core: AuthCore, platform: Platform) {
 
     const partsOf = (request: FastifyRequest): SignedRequestParts => {
       const { path, query } = splitTarget(request.raw.url ?? request.url);
-      return { method: request.method, path, query, headers: request.headers, remoteIp: request.ip };
+      return {
+        method: request.method,
+        path,
+        query,
+        headers: receivedHeaders(request.raw),
+        remoteIp: request.ip,
+      };
     };
     const digestOf = (request: FastifyRequest) => sha256Hex(rawBodies.get(request) ?? Buffer.alloc(0));
 

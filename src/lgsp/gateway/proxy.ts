@@ -13,7 +13,7 @@ import type { Readable } from 'node:stream';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Agent, Dispatcher } from 'undici';
-import { EMPTY_SHA256 } from '../../../sdk/src/canonical.ts';
+import { EMPTY_SHA256, receivedHeaders } from '../../../sdk/src/canonical.ts';
 import type { AccessLog } from '../../core/audit/index.ts';
 import type { Ctx } from '../../core/context.ts';
 import { AppError } from '../../core/errors/index.ts';
@@ -204,7 +204,7 @@ export function createProxy(deps: ProxyDeps) {
       method,
       path: rawPath,
       query,
-      headers: request.headers,
+      headers: receivedHeaders(request.raw),
       remoteIp: request.ip,
     });
     state.caller = caller;
