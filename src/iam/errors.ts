@@ -27,8 +27,8 @@ export const iamErrors = defineErrors({
   },
   IAM_CURRENT_PASSWORD_WRONG: {
     status: 400,
-    vi: 'Mật khẩu hiện tại không đúng.',
-    en: 'The current password is wrong.',
+    vi: 'Mật khẩu hiện tại không đúng. Còn {remaining} lần thử trước khi tài khoản bị khóa.',
+    en: 'The current password is wrong. {remaining} attempts left before the account is locked.',
   },
   IAM_ACCOUNT_LOCKED: {
     status: 423,

@@ -155,6 +155,42 @@ describe('failed-login limit (SEC-04)', () => {
     expect((await attempt(u.password)).statusCode).toBe(200);
   });
 
+  it('counts wrong current passwords of a password change like failed logins: warns, then locks, audits and ends the session', async () => {
+    const admin = await loginAs(t, { roles: ['tech_admin'], scope: 'all' });
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/iam/policies/lockout',
+      headers: admin.headers,
+      payload: { maxFailures: 3, windowMinutes: 10 },
+    });
+    expect(put.statusCode).toBe(200);
+    t.platform.settings.invalidate();
+    const u = await loginAs(t);
+    const change = (currentPassword: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/iam/auth/change-password',
+        headers: u.headers,
+        payload: { currentPassword, newPassword: strong() },
+      });
+    const r1 = await change('sai-1');
+    expect(r1.statusCode).toBe(400);
+    expect(r1.json().code).toBe('IAM_CURRENT_PASSWORD_WRONG');
+    expect(r1.json().title).toContain('Còn 2 lần thử');
+    expect((await change('sai-2')).json().title).toContain('Còn 1 lần thử');
+    const r3 = await change('sai-3');
+    expect(r3.json().code).toBe('IAM_ACCOUNT_LOCKED');
+    expect((await t.services.iam.accounts.get(systemCtx(), u.accountId)).status).toBe('locked');
+    const lockAudit = await searchAudit(t.platform.db, {
+      categories: ['account'],
+      text: 'Tự động khóa',
+      limit: 10,
+    });
+    expect(lockAudit.some((e) => e.targetId === u.accountId)).toBe(true);
+    const after = await t.app.inject({ method: 'GET', url: '/api/iam/auth/me', headers: u.headers });
+    expect(after.statusCode).toBe(401);
+  });
+
   it('answers an unknown username exactly like a wrong password', async () => {
     const res = await t.app.inject({
       method: 'POST',

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { audit, auditAlone } from '../../core/audit/index.ts';
 import type { Actor, Ctx } from '../../core/context.ts';
-import { AppError } from '../../core/errors/index.ts';
+import { AppError, isAppError } from '../../core/errors/index.ts';
 import type { Platform } from '../../core/platform.ts';
 import { open, seal } from '../../core/security/secret-box.ts';
 import {
@@ -493,9 +493,13 @@ export function createAuthService(
     ): Promise<void> {
       const account = await accountById(db, session.actor.id!);
       if (!account) throw new AppError('IAM_UNAUTHENTICATED');
-      if (!(await verifyPassword(account.passwordHash, currentPassword))) {
-        await recordFailure(db, account.username, ctx.ip, now());
-        throw new AppError('IAM_CURRENT_PASSWORD_WRONG');
+      // The same check as a login: a stolen session guessing the password meets the same limit, warning,
+      // lock, audit entry and notice to the administrators.
+      try {
+        await checkCredentials(ctx, account.username, currentPassword);
+      } catch (err) {
+        if (!isAppError(err, 'IAM_INVALID_CREDENTIALS')) throw err;
+        throw new AppError('IAM_CURRENT_PASSWORD_WRONG', { remaining: err.details.remaining });
       }
       await assertPasswordAcceptable(account, newPassword);
       const hash = await hashPassword(newPassword);
