@@ -57,13 +57,15 @@ async function runOne(
   };
   const first = await login(oneTime);
   const password = `Bench-${randomBytes(6).toString('hex')}#1A`;
-  await fetch(`${base}/api/iam/auth/change-password`, {
+  const changed = await fetch(`${base}/api/iam/auth/change-password`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie: first.cookie, 'x-csrf-token': first.csrf },
     body: JSON.stringify({ currentPassword: oneTime, newPassword: password }),
   });
+  // The change renews the session: the reads use the new cookie.
+  const cookie = changed.headers.get('set-cookie')!.split(';')[0]!;
   const readUrl = `${base}/api/iam/accounts/${first.id}`;
-  const record = await json(readUrl, { headers: { cookie: first.cookie } });
+  const record = await json(readUrl, { headers: { cookie } });
   const bodyFile = join(dataDir, 'record.json');
   writeFileSync(bodyFile, JSON.stringify(record.body));
   const bare = await startChild(
@@ -94,7 +96,7 @@ async function runOne(
     url: readUrl,
     connections: CONNECTIONS,
     duration: DURATION,
-    headers: { cookie: first.cookie },
+    headers: { cookie },
   });
   const metricsText = await (await fetch(`${base}/metrics`)).text();
   const metric = (name: string) =>

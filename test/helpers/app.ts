@@ -110,7 +110,20 @@ export async function loginAs(
     payload: { currentPassword: oneTimePassword, newPassword: password },
   });
   if (change.statusCode !== 200) throw new Error(`password change failed: ${change.body}`);
-  return { accountId: account.id, username, password, headers: first.headers };
+  return { accountId: account.id, username, password, headers: sessionHeaders(change) };
+}
+
+/** The cookie and CSRF headers of the session an answer opened (a login, or a step that renewed the session). */
+export function sessionHeaders(res: { cookies: { name: string; value: string }[]; json(): unknown }): {
+  cookie: string;
+  'x-csrf-token': string;
+} {
+  const cookie = res.cookies.find((c) => c.name === 'tinhso_session');
+  if (!cookie) throw new Error('the answer set no session cookie');
+  return {
+    cookie: `tinhso_session=${cookie.value}`,
+    'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken,
+  };
 }
 
 /** Logs in and returns the session headers (whatever the stage). */
@@ -121,10 +134,5 @@ export async function login(t: TestApp, username: string, password: string) {
     payload: { username, password },
   });
   if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-  const cookie = res.cookies.find((c) => c.name === 'tinhso_session');
-  const body = res.json() as { csrfToken: string; stage: string };
-  return {
-    stage: body.stage,
-    headers: { cookie: `tinhso_session=${cookie!.value}`, 'x-csrf-token': body.csrfToken },
-  };
+  return { stage: (res.json() as { stage: string }).stage, headers: sessionHeaders(res) };
 }

@@ -5,7 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type LoggedIn, login, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import {
+  createTestApp,
+  type LoggedIn,
+  login,
+  loginAs,
+  sessionHeaders,
+  type TestApp,
+} from '../../../test/helpers/app.ts';
 import { searchAudit } from '../../core/audit/index.ts';
 import { systemCtx } from '../../core/context.ts';
 import { sql } from '../../core/db/index.ts';
@@ -136,7 +143,8 @@ describe('POST /api/iam/accounts', () => {
       payload: { currentPassword: oneTimePassword, newPassword: 'Khoa-Mật-Khẩu-2026!' },
     });
     expect(changed.statusCode).toBe(200);
-    expect((await t.app.inject({ method: 'GET', url: '/api/org/units', headers: session })).statusCode).toBe(
+    const renewed = sessionHeaders(changed);
+    expect((await t.app.inject({ method: 'GET', url: '/api/org/units', headers: renewed })).statusCode).toBe(
       200,
     );
     expect((await view(account.id)).mustChangePassword).toBe(false);

@@ -1,6 +1,6 @@
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, login, loginAs, type TestApp } from '../../../test/helpers/app.ts';
+import { createTestApp, login, loginAs, sessionHeaders, type TestApp } from '../../../test/helpers/app.ts';
 import { createTestDatabase } from '../../../test/helpers/db.ts';
 import { searchAudit } from '../../core/audit/index.ts';
 import { systemCtx } from '../../core/context.ts';
@@ -40,7 +40,14 @@ describe('first login (SEC-03 a)', () => {
       payload: { currentPassword: oneTimePassword, newPassword: strong() },
     });
     expect(changed.statusCode).toBe(200);
-    const ok = await t.app.inject({ method: 'GET', url: '/api/iam/me/tokens', headers: first.headers });
+    // The change renews the session (SEC-05: no token from before the step survives it).
+    const stale = await t.app.inject({ method: 'GET', url: '/api/iam/me/tokens', headers: first.headers });
+    expect(stale.statusCode).toBe(401);
+    const ok = await t.app.inject({
+      method: 'GET',
+      url: '/api/iam/me/tokens',
+      headers: sessionHeaders(changed),
+    });
     expect(ok.statusCode).toBe(200);
   });
 
@@ -388,6 +395,13 @@ describe('TOTP second factor', () => {
       payload: { code: code() },
     });
     expect(right.json().stage).toBe('full');
+    // The step renews the session: the cookie of the TOTP stage is worth nothing now, the new one works.
+    const full = sessionHeaders(right);
+    expect(full.cookie).not.toBe(pending.headers.cookie);
+    const stale = await t.app.inject({ method: 'GET', url: '/api/iam/me/tokens', headers: pending.headers });
+    expect(stale.statusCode).toBe(401);
+    const renewed = await t.app.inject({ method: 'GET', url: '/api/iam/me/tokens', headers: full });
+    expect(renewed.statusCode).toBe(200);
     const again = await login(t, u.username, u.password);
     const replay = await t.app.inject({
       method: 'POST',
@@ -400,7 +414,7 @@ describe('TOTP second factor', () => {
     const reenrol = await t.app.inject({
       method: 'POST',
       url: '/api/iam/me/totp/setup',
-      headers: pending.headers,
+      headers: full,
     });
     expect(reenrol.statusCode).toBe(409);
   });

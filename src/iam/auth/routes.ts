@@ -2,6 +2,7 @@
  * @module iam/auth/routes
  * Login, TOTP, logout, the current user, password changes and API tokens.
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../core/errors/index.ts';
 import { isSecureRequest } from '../../core/http/server.ts';
@@ -25,6 +26,15 @@ export function authRoutes(
   policies: PolicyService,
   options: { loginRateLimit: number; cookieSecure: 'auto' | 'always' },
 ) {
+  /** The session cookie: HttpOnly, SameSite=Strict, Secure over HTTPS (or always, when configured). */
+  const setSessionCookie = (request: FastifyRequest, reply: FastifyReply, token: string) => {
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: options.cookieSecure === 'always' || isSecureRequest(request),
+    });
+  };
   return async (app: App) => {
     app.post(
       '/auth/login',
@@ -58,12 +68,7 @@ export function authRoutes(
       },
       async (request, reply) => {
         const result = await auth.login(request.ctx, request.body, request.headers['user-agent'] ?? null);
-        reply.setCookie(SESSION_COOKIE, result.sessionToken, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: options.cookieSecure === 'always' || isSecureRequest(request),
-        });
+        setSessionCookie(request, reply, result.sessionToken);
         return {
           stage: result.stage,
           reason: result.reason,
@@ -85,13 +90,15 @@ export function authRoutes(
           tags,
           summary: 'Xác thực mã TOTP',
           body: Type.Object({ code: Code }, { additionalProperties: false }),
-          response: { 200: Type.Object({ stage: Type.String() }) },
+          response: { 200: Type.Object({ stage: Type.String(), csrfToken: Type.String() }) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         // The second step of a session login; a bearer token has no session to promote.
         if (!request.session) throw new AppError('IAM_FORBIDDEN');
-        return auth.verifyTotp(request.ctx, request.session, request.body.code);
+        const next = await auth.verifyTotp(request.ctx, request.session, request.body.code);
+        setSessionCookie(request, reply, next.sessionToken);
+        return { stage: next.stage, csrfToken: next.csrfToken };
       },
     );
 
@@ -186,18 +193,19 @@ export function authRoutes(
             { currentPassword: Password, newPassword: Password },
             { additionalProperties: false },
           ),
-          response: { 200: Ok },
+          response: { 200: Type.Object({ ok: Type.Boolean(), csrfToken: Type.String() }) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         if (!request.session) throw new AppError('IAM_FORBIDDEN');
-        await auth.changePassword(
+        const next = await auth.changePassword(
           request.ctx,
           request.session,
           request.body.currentPassword,
           request.body.newPassword,
         );
-        return { ok: true };
+        setSessionCookie(request, reply, next.sessionToken);
+        return { ok: true, csrfToken: next.csrfToken };
       },
     );
 

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { audit, auditAlone } from '../../core/audit/index.ts';
 import type { Actor, Ctx } from '../../core/context.ts';
+import type { Db } from '../../core/db/index.ts';
 import { AppError, isAppError } from '../../core/errors/index.ts';
 import type { Platform } from '../../core/platform.ts';
 import { open, seal } from '../../core/security/secret-box.ts';
@@ -30,10 +31,10 @@ import {
   loadSessionPrincipal,
   loadTokenPrincipal,
   recordFailure,
+  replaceSession,
   revokeAccountSessions,
   revokeSession,
   revokeToken,
-  setSessionStage,
   tokensOf,
   touchSession,
   touchToken,
@@ -291,6 +292,24 @@ export function createAuthService(
     loading.delete(sessionId);
   }
 
+  /**
+   * Moves a session to a higher stage under a new token and CSRF token (the old ones are revoked), so a
+   * token seen before the step (a fixed or stolen cookie) is worth nothing after it.
+   */
+  async function advanceSession(
+    tx: Db,
+    session: ResolvedSession,
+    stage: SessionStage,
+  ): Promise<{ sessionToken: string; csrfToken: string; sessionId: string }> {
+    const sessionToken = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const sessionId = digest(sessionToken);
+    if (!(await replaceSession(tx, session.sessionId, { id: sessionId, csrfToken, stage }, now())))
+      throw new AppError('IAM_UNAUTHENTICATED');
+    forgetSession(session.sessionId);
+    return { sessionToken, csrfToken, sessionId };
+  }
+
   /** Loads a session from the database, enforcing idle and absolute timeouts; returns its cache entry. */
   async function loadSession(id: string, ip: string | null): Promise<CachedSession> {
     const p = await loadSessionPrincipal(db, id);
@@ -427,7 +446,11 @@ export function createAuthService(
     },
 
     /** Completes a TOTP step; replays of an already used code are refused. */
-    async verifyTotp(ctx: Ctx, session: ResolvedSession, code: string): Promise<{ stage: SessionStage }> {
+    async verifyTotp(
+      ctx: Ctx,
+      session: ResolvedSession,
+      code: string,
+    ): Promise<{ stage: SessionStage; sessionToken: string; csrfToken: string }> {
       const account = await accountById(db, session.actor.id!);
       if (!account?.totpEnabled || !account.totpSecret) throw new AppError('IAM_TOTP_INVALID');
       const totp = totpFor(open(platform.masterKey, account.totpSecret), account.username);
@@ -439,10 +462,11 @@ export function createAuthService(
       }
       const reason = passwordAgeReason(account, (await policies.password()).changeAfterDays);
       const stage: SessionStage = reason ? 'password_change' : 'full';
-      await updateAccount(db, account.id, { totpLastStep: step });
-      await setSessionStage(db, session.sessionId, stage);
-      forgetSession(session.sessionId);
-      return { stage };
+      const next = await db.transaction(async (tx) => {
+        await updateAccount(tx, account.id, { totpLastStep: step });
+        return advanceSession(tx, session, stage);
+      });
+      return { stage, sessionToken: next.sessionToken, csrfToken: next.csrfToken };
     },
 
     /** Starts TOTP enrolment: stores a new sealed secret (not yet enabled) and returns the otpauth URI. */
@@ -490,7 +514,7 @@ export function createAuthService(
       session: ResolvedSession,
       currentPassword: string,
       newPassword: string,
-    ): Promise<void> {
+    ): Promise<{ sessionToken: string; csrfToken: string }> {
       const account = await accountById(db, session.actor.id!);
       if (!account) throw new AppError('IAM_UNAUTHENTICATED');
       // The same check as a login: a stolen session guessing the password meets the same limit, warning,
@@ -503,10 +527,10 @@ export function createAuthService(
       }
       await assertPasswordAcceptable(account, newPassword);
       const hash = await hashPassword(newPassword);
-      await db.transaction(async (tx) => {
+      return db.transaction(async (tx) => {
         await setPassword(tx, account.id, hash, false, now());
-        await setSessionStage(tx, session.sessionId, 'full');
-        await revokeAccountSessions(tx, account.id, 'password changed', session.sessionId);
+        const next = await advanceSession(tx, session, 'full');
+        await revokeAccountSessions(tx, account.id, 'password changed', next.sessionId);
         forgetAccount(account.id);
         await audit(tx, ctx, {
           category: 'account',
@@ -514,6 +538,7 @@ export function createAuthService(
           description: `Đổi mật khẩu: ${account.username}`,
           target: { type: 'account', id: account.id },
         });
+        return { sessionToken: next.sessionToken, csrfToken: next.csrfToken };
       });
     },
 

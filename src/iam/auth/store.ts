@@ -60,11 +60,6 @@ export async function touchSession(db: Db, sessionId: string, at: Date): Promise
   await db.update(sessions).set({ lastSeenAt: at }).where(eq(sessions.id, sessionId));
 }
 
-/** Changes the stage of a session (after TOTP or a forced password change). */
-export async function setSessionStage(db: Db, sessionId: string, stage: SessionRow['stage']): Promise<void> {
-  await db.update(sessions).set({ stage }).where(eq(sessions.id, sessionId));
-}
-
 /** Revokes one session. */
 export async function revokeSession(
   db: Db,
@@ -76,6 +71,28 @@ export async function revokeSession(
     .update(sessions)
     .set({ revokedAt: at, revokedReason: reason })
     .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+}
+
+/**
+ * Replaces an open session by a new one at `stage` (same account, login time, address and browser) and
+ * revokes the old one, in one statement. Returns false when the old session was no longer open.
+ */
+export async function replaceSession(
+  db: Db,
+  oldId: string,
+  next: { id: string; csrfToken: string; stage: SessionRow['stage'] },
+  at: Date,
+): Promise<boolean> {
+  const result = (await db.execute(sql`
+    with old as (
+      update iam_sessions set revoked_at = ${at.toISOString()}::timestamptz, revoked_reason = 'replaced at a new stage'
+       where id = ${oldId} and revoked_at is null
+      returning account_id, created_at, ip, user_agent
+    )
+    insert into iam_sessions (id, account_id, csrf_token, stage, created_at, last_seen_at, ip, user_agent)
+    select ${next.id}, account_id, ${next.csrfToken}, ${next.stage}, created_at, ${at.toISOString()}::timestamptz, ip, user_agent
+      from old`)) as unknown as { rowCount?: number | null; affectedRows?: number };
+  return (result.rowCount ?? result.affectedRows ?? 0) === 1;
 }
 
 /** Revokes every open session of an account. */

@@ -1018,6 +1018,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            csrfToken: string;
                             ok: boolean;
                         };
                     };
@@ -1256,6 +1257,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            csrfToken: string;
                             stage: string;
                         };
                     };
