@@ -7,7 +7,7 @@
  */
 import type { Ctx } from '../core/context.ts';
 import { AppError } from '../core/errors/index.ts';
-import { foldForSearch, nfc } from '../core/text/vietnamese.ts';
+import { foldForSearch, hasHiddenCharacters, nfc } from '../core/text/vietnamese.ts';
 import type { CodeLevel } from './code.ts';
 import type { Scope, UnitRow } from './store.ts';
 import { type OrgUnit, type UnitKind, type UnitStatus, unitKinds } from './types.ts';
@@ -39,14 +39,16 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
-/** A required name: NFC, trimmed, whitespace collapsed, 1..max characters. */
+const HIDDEN_MESSAGE = 'must not contain control or invisible formatting characters';
+
+/** A required name: NFC, trimmed, whitespace collapsed, 1..max characters, nothing hidden. */
 export function requiredText(value: unknown, field: string, max: number): string {
   if (typeof value !== 'string') throw fieldError(field, 'is required');
   const clean = nfc(value);
   if (clean.length === 0) throw fieldError(field, 'must not be empty');
   if (clean.length > max) throw fieldError(field, `must be at most ${max} characters`);
-  // PostgreSQL text cannot hold U+0000; an imported file can carry one past the HTTP checks.
-  if (clean.includes('\u0000')) throw fieldError(field, 'must not contain the NUL character');
+  // An imported file can carry one past the HTTP checks.
+  if (hasHiddenCharacters(clean)) throw fieldError(field, HIDDEN_MESSAGE);
   return clean;
 }
 
@@ -57,7 +59,7 @@ export function optionalText(value: unknown, field: string, max: number): string
   const clean = nfc(value);
   if (clean.length === 0) return null;
   if (clean.length > max) throw fieldError(field, `must be at most ${max} characters`);
-  if (clean.includes('\u0000')) throw fieldError(field, 'must not contain the NUL character');
+  if (hasHiddenCharacters(clean)) throw fieldError(field, HIDDEN_MESSAGE);
   return clean;
 }
 

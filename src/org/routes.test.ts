@@ -99,6 +99,14 @@ describe('writes over HTTP', () => {
     expect(extra.statusCode).toBe(400);
   });
 
+  it('refuses a name with a bidi override or a zero-width space, which would disguise it', async () => {
+    for (const name of ['Sở X\u202Egnp.exe', 'Sở\u200BTư pháp']) {
+      const res = await call(admin, 'POST', '/api/org/units', { parentId: p.root.id, name });
+      expect(res.statusCode, name).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+  });
+
   it('previews and applies a reorganisation, then resolves the old code', async () => {
     const body = {
       type: 'merge',

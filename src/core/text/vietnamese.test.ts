@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, nfc, viCollator } from './vietnamese.ts';
+import { foldForSearch, hasHiddenCharacters, nfc, viCollator } from './vietnamese.ts';
 
 describe('Vietnamese text', () => {
   it('folds diacritics and đ for search', () => {
@@ -12,5 +12,18 @@ describe('Vietnamese text', () => {
   });
   it('sorts with the Vietnamese alphabet (đ after d)', () => {
     expect(['Đức', 'Dũng', 'Anh', 'Ân'].sort(viCollator.compare)).toEqual(['Anh', 'Ân', 'Dũng', 'Đức']);
+  });
+});
+
+describe('hasHiddenCharacters', () => {
+  it('finds controls and invisible format characters, and lets Vietnamese text through', () => {
+    expect(hasHiddenCharacters('Sở Tài chính tỉnh Đắk Lắk')).toBe(false);
+    expect(hasHiddenCharacters('Sở X\u202Egnp.exe')).toBe(true);
+    expect(hasHiddenCharacters('Sở\u200BTư pháp')).toBe(true);
+    expect(hasHiddenCharacters('a\u0000b')).toBe(true);
+    expect(hasHiddenCharacters('dòng 1\ndòng 2')).toBe(true);
+    expect(hasHiddenCharacters('dòng 1\n\tdòng 2', true)).toBe(false);
+    expect(hasHiddenCharacters('dòng\u2066 1', true)).toBe(true);
+    expect(hasHiddenCharacters('a\u0007b', true)).toBe(true);
   });
 });

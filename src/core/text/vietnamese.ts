@@ -23,5 +23,18 @@ export function foldForSearch(s: string): string {
     .trim();
 }
 
+const HIDDEN = /[\p{Cc}\p{Cf}]/u;
+const HIDDEN_BUT_LINES = /[^\P{Cc}\t\n\r]|\p{Cf}/u;
+
+/**
+ * True when text holds a character no name may: controls (Cc), which forge lines in audit entries and
+ * exports (NUL cannot even reach PostgreSQL), and invisible format characters (Cf: bidi overrides, zero-width
+ * spaces), which disguise text ("Sở X\u202Egnp.exe" shows as "Sở Xexe.png"). With `multiline`, tabs and
+ * line breaks are allowed (descriptions).
+ */
+export function hasHiddenCharacters(text: string, multiline = false): boolean {
+  return (multiline ? HIDDEN_BUT_LINES : HIDDEN).test(text);
+}
+
 /** Collator for sorting Vietnamese names the way Vietnamese readers expect. */
 export const viCollator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });

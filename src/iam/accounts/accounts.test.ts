@@ -171,6 +171,9 @@ describe('POST /api/iam/accounts', () => {
       [{ username: uniq(), fullName: '   ' }, 400, 'VALIDATION_FAILED'],
       [{ username: uniq(), fullName: 'Lê Văn\nTám' }, 400, 'VALIDATION_FAILED'],
       [{ username: uniq(), fullName: 'Lê\ud800Văn' }, 400, 'VALIDATION_FAILED'],
+      // A right-to-left override would show "Lê X\u202Egnp.exe" as "Lê Xexe.png"; a zero-width space hides.
+      [{ username: uniq(), fullName: 'Lê X\u202Egnp.exe' }, 400, 'VALIDATION_FAILED'],
+      [{ username: uniq(), fullName: 'Lê\u200BVăn' }, 400, 'VALIDATION_FAILED'],
       [{ username: uniq(), fullName: 'X', email: 'không-phải-email' }, 400, 'VALIDATION_FAILED'],
       [{ username: uniq(), fullName: 'X', scope: 'everything' }, 400, 'VALIDATION_FAILED'],
       [{ username: uniq(), fullName: 'X', password: 'tự đặt' }, 400, 'VALIDATION_FAILED'],

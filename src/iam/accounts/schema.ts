@@ -18,7 +18,8 @@ const Uuid = Type.String({ format: 'uuid' });
 const FullName = Type.String({
   minLength: 1,
   maxLength: 200,
-  pattern: '^(?!\\s*$)[^\\p{Cc}\\p{Cs}]+$',
+  // No controls, invisible format characters (bidi overrides, zero-width) or lone surrogates.
+  pattern: '^(?!\\s*$)[^\\p{Cc}\\p{Cf}\\p{Cs}]+$',
   description: 'Họ và tên',
 });
 const Scope = Type.Union([Type.Literal('own'), Type.Literal('subtree'), Type.Literal('all')], {

@@ -10,7 +10,7 @@ import type { Ctx } from '../../core/context.ts';
 import { pgErrorOf } from '../../core/db/index.ts';
 import { AppError } from '../../core/errors/index.ts';
 import { normaliseCidr } from '../../core/http/client-ip.ts';
-import { nfc } from '../../core/text/vietnamese.ts';
+import { hasHiddenCharacters, nfc } from '../../core/text/vietnamese.ts';
 import type { CredentialKind, ServiceProtocol, SignatureAlgorithm } from '../contracts.ts';
 
 /** Length limits shared by the HTTP schemas and the service. */
@@ -88,10 +88,8 @@ export function optionalText(value: unknown, field: string, max: number): string
 
 function checked(clean: string, field: string, max: number, multiline = false): string {
   if (clean.length > max) throw fieldError(field, `must be at most ${max} characters`);
-  // Control characters would forge lines in audit entries and exports; NUL cannot reach PostgreSQL.
-  // Descriptions may keep tabs and line breaks.
-  const bad = [...clean].some((ch) => /\p{Cc}/u.test(ch) && !(multiline && '\t\n\r'.includes(ch)));
-  if (bad) throw fieldError(field, 'must not contain control characters');
+  if (hasHiddenCharacters(clean, multiline))
+    throw fieldError(field, 'must not contain control or invisible formatting characters');
   return clean;
 }
 
