@@ -110,10 +110,11 @@ describe('gateway through the real stack', () => {
     expect(((await again.json()) as { code: string }).code).toMatch(/^LGSP_/);
   });
 
-  it('answers LGSP_DESTINATION_NOT_FOUND for a service the unit does not have', async () => {
+  it('answers a service the unit does not have like one without a right (LGSP_ACCESS_DENIED)', async () => {
     await expect(client.call(provider.code, 'khong-co')).rejects.toBeInstanceOf(LgspError);
     const res = await client.signedFetch(base, { path: `/${provider.code}/khong-co/x` });
-    expect(((await res.json()) as { code: string }).code).toBe('LGSP_DESTINATION_NOT_FOUND');
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { code: string }).code).toBe('LGSP_ACCESS_DENIED');
   });
 
   it('leaves an exchange record the source unit can read, and an access entry (LGSP-33, LGSP-37)', async () => {

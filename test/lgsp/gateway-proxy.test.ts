@@ -175,13 +175,22 @@ describe('forwarding', () => {
 });
 
 describe('refusals before forwarding', () => {
-  it('answers LGSP_DESTINATION_NOT_FOUND for an unknown service', async () => {
+  it('answers an unknown service exactly like an existing one the caller holds no right to', async () => {
     const svc = service(dest.url, { serviceCode: 'nowhere' });
     const cred = h.fakes.source(svc, ['GET']);
-    const res = await call('/000.00.01.H99/nowhere/x', signedHeaders(cred));
-    expect(res.status).toBe(404);
-    expect(res.json.code).toBe('LGSP_DESTINATION_NOT_FOUND');
-    expect(res.headers['content-type']).toContain('application/problem+json');
+    const missing = await call('/000.00.01.H99/nowhere/x', signedHeaders(cred));
+    expect(missing.status).toBe(403);
+    expect(missing.json.code).toBe('LGSP_ACCESS_DENIED');
+    expect(missing.headers['content-type']).toContain('application/problem+json');
+    h.fakes.add(service(dest.url, { serviceCode: 'someone-elses' }));
+    const existing = await call('/000.00.01.H99/someone-elses/x', signedHeaders(cred));
+    expect(existing.status).toBe(403);
+    expect({ ...existing.json, requestId: null, title: null, title_en: null }).toEqual({
+      ...missing.json,
+      requestId: null,
+      title: null,
+      title_en: null,
+    });
   });
 
   it('refuses a bad signature with the authentication service’s code', async () => {
@@ -192,13 +201,13 @@ describe('refusals before forwarding', () => {
     expect(res.json.code).toBe('LGSP_SIGNATURE_INVALID');
   });
 
-  it('answers LGSP_OPERATION_NOT_ALLOWED without a right, or for a method outside it', async () => {
+  it('answers LGSP_ACCESS_DENIED without a right, and LGSP_OPERATION_NOT_ALLOWED for a method outside it', async () => {
     const svc = h.fakes.add(service(dest.url, { serviceCode: 'noright' }));
     const other = h.fakes.add(service(dest.url, { serviceCode: 'other' }));
     const cred = h.fakes.source(other, ['GET']);
     const before = dest.seen.length;
     expect((await call('/000.00.01.H99/noright/x', signedHeaders(cred))).json.code).toBe(
-      'LGSP_OPERATION_NOT_ALLOWED',
+      'LGSP_ACCESS_DENIED',
     );
     const body = '{}';
     const post = await call(
@@ -225,8 +234,14 @@ describe('refusals before forwarding', () => {
     expect((await call('/000.00.01.H99/sess/x', unsigned)).json.code).toBe('LGSP_SESSION_NOT_SIGNED');
     const ok = await call('/000.00.01.H99/sess/x', signedHeaders(cred, '', { 'x-lgsp-session': key }));
     expect(ok.status).toBe(200);
+    // Used on another service the application holds no right to: refused as any call without a right, so a
+    // session does not reveal which other services exist.
     const wrong = await call('/000.00.01.H99/sess2/x', signedHeaders(cred, '', { 'x-lgsp-session': key }));
-    expect(wrong.json.code).toBe('LGSP_SESSION_WRONG_SERVICE');
+    expect(wrong.json.code).toBe('LGSP_ACCESS_DENIED');
+    // With a right to that other service, the session's own mistake is named.
+    h.fakes.rights.set(`${cred.applicationId}/${other.serviceId}`, ['GET']);
+    const misused = await call('/000.00.01.H99/sess2/x', signedHeaders(cred, '', { 'x-lgsp-session': key }));
+    expect(misused.json.code).toBe('LGSP_SESSION_WRONG_SERVICE');
     const stolen = `fake.${crypto.randomUUID()}.${svc.serviceId}.GET`;
     expect(
       (await call('/000.00.01.H99/sess/x', signedHeaders(cred, '', { 'x-lgsp-session': stolen }))).json.code,

@@ -12,11 +12,6 @@ export const gatewayErrors = defineErrors({
     vi: 'Dịch vụ đích {service} của đơn vị {unitCode} ngừng kết nối từ {since}.',
     en: 'Destination {service} of unit {unitCode} has been offline since {since}.',
   },
-  LGSP_DESTINATION_NOT_FOUND: {
-    status: 404,
-    vi: 'Không có dịch vụ {service} của đơn vị {unitCode} trên nền tảng.',
-    en: 'There is no service {service} of unit {unitCode} on the platform.',
-  },
   LGSP_OPERATION_NOT_ALLOWED: {
     status: 403,
     vi: 'Ứng dụng không được quyền gọi {method} trên dịch vụ {service}.',
@@ -104,7 +99,7 @@ export function gatewayErrorCategory(code: string): string {
     case 'LGSP_CONVERSION_TOO_LARGE':
     case 'LGSP_SESSION_NOT_SIGNED':
       return `Client.BadRequest.${code}`;
-    case 'LGSP_DESTINATION_NOT_FOUND':
+    case 'LGSP_ACCESS_DENIED':
     case 'LGSP_OPERATION_NOT_ALLOWED':
     case 'LGSP_SESSION_WRONG_SERVICE':
     case 'LGSP_SESSION_NOT_YOURS':

@@ -210,8 +210,12 @@ export function createProxy(deps: ProxyDeps) {
     state.caller = caller;
     const { unitCode, service } = request.params;
     const dest = SERVICE_CODE.test(service) ? await deps.registry.destination(unitCode, service) : null;
-    if (!dest?.active) throw new AppError('LGSP_DESTINATION_NOT_FOUND', { unitCode, service });
+    // As POST /sessions (signing.md, "Refusals that do not reveal"): a missing or inactive service answers
+    // like one the application holds no right to, so no application learns which services exist.
+    const denied = () => new AppError('LGSP_ACCESS_DENIED', { unitCode, service });
+    if (!dest?.active) throw denied();
     state.dest = dest;
+    const rightOps = () => deps.registry.allowedOperations(caller.credential.applicationId, dest.serviceId);
     // HEAD reads what GET reads: a right to GET covers it.
     const asOperation = (ops: readonly string[]) =>
       ops.includes(method) || (method === 'HEAD' && ops.includes('GET'));
@@ -225,13 +229,17 @@ export function createProxy(deps: ProxyDeps) {
       const claims = await deps.auth.verifySession(sessionKey);
       if (claims.sourceApplicationId !== caller.credential.applicationId)
         throw new AppError('LGSP_SESSION_NOT_YOURS');
-      if (claims.serviceId !== dest.serviceId) throw new AppError('LGSP_SESSION_WRONG_SERVICE', { service });
+      if (claims.serviceId !== dest.serviceId) {
+        if ((await rightOps()).length === 0) throw denied();
+        throw new AppError('LGSP_SESSION_WRONG_SERVICE', { service });
+      }
       if (!asOperation(claims.operations))
         throw new AppError('LGSP_OPERATION_NOT_ALLOWED', { method, service });
       state.mode = 'gateway';
     } else {
       // One-step mode: a signed call without a session key, allowed when the application holds the right.
-      const ops = await deps.registry.allowedOperations(caller.credential.applicationId, dest.serviceId);
+      const ops = await rightOps();
+      if (ops.length === 0) throw denied();
       if (!asOperation(ops)) throw new AppError('LGSP_OPERATION_NOT_ALLOWED', { method, service });
       state.mode = 'one-step';
     }
