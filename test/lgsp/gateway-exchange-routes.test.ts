@@ -135,6 +135,11 @@ describe('GET /api/lgsp/exchanges (LGSP-17, LGSP-37)', () => {
     expect((byCode.json.items as Item[]).map((i) => i.id)).toEqual([ids.refused]);
     const toC = await get(admin, `/api/lgsp/exchanges?destinationUnitId=${c.id}`);
     expect((toC.json.items as Item[]).map((i) => i.id)).toEqual([ids['b-to-c']]);
+    // The X-Lgsp-Request-Id an agency quotes finds its call, within the reader's scope only.
+    const quoted = await get(admin, '/api/lgsp/exchanges?requestId=req-b-to-c');
+    expect((quoted.json.items as Item[]).map((i) => i.id)).toEqual([ids['b-to-c']]);
+    const foreign = await get(staffA, '/api/lgsp/exchanges?requestId=req-b-to-c');
+    expect(foreign.json.items).toEqual([]);
     const bad = await get(admin, '/api/lgsp/exchanges?cursor=bm90LWEtY3Vyc29y');
     expect(bad.status).toBe(400);
   });

@@ -40,6 +40,27 @@ describe('GET /api/audit/entries', () => {
     expect(entry.hash).toBeUndefined();
   });
 
+  it('finds the entries of one request by the id its answer carried (requestId)', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/iam/accounts',
+      headers: admin.headers,
+      payload: { username: 'tranvanba', fullName: 'Trần Văn Ba', unitId: p.finance.id },
+    });
+    expect(created.statusCode).toBe(201);
+    const requestId = String(created.headers['x-request-id']);
+    await t.platform.accessLog.flush();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/audit/entries?requestId=${encodeURIComponent(requestId)}`,
+      headers: admin.headers,
+    });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { requestId: string; action: string }[];
+    expect(items.map((e) => e.action).sort()).toEqual(['POST /api/iam/accounts', 'iam.account.create']);
+    expect(items.every((e) => e.requestId === requestId)).toBe(true);
+  });
+
   it('finds the entries about one object by targetType and targetId, and only those', async () => {
     const create = (username: string) =>
       t.app.inject({

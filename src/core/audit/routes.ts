@@ -35,6 +35,9 @@ const Filter = Type.Object(
     actorId: Type.Optional(Type.String({ format: 'uuid' })),
     targetType: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_.-]{0,39}$' })),
     targetId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    requestId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'Mã tra cứu của một yêu cầu (requestId)' }),
+    ),
     from: Type.Optional(Type.String({ format: 'date-time' })),
     to: Type.Optional(Type.String({ format: 'date-time' })),
     q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -84,6 +87,7 @@ export function auditRoutes(platform: Platform, visibleUnits: VisibleUnits) {
       actorId: q.actorId,
       targetType: q.targetType,
       targetId: q.targetId,
+      requestId: q.requestId,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
       text: q.q?.normalize('NFC'),

@@ -106,6 +106,8 @@ export interface AuditFilter {
   /** Entries about one object (e.g. an account's id), optionally of one target type. */
   targetType?: string;
   targetId?: string;
+  /** The entries of one request (the id an error answer shows). */
+  requestId?: string;
   severities?: string[];
   outcome?: string;
   from?: Date;
@@ -124,6 +126,7 @@ function filterConditions(f: Omit<AuditFilter, 'limit'>): (SQL | undefined)[] {
     f.actorId ? eq(auditLog.actorId, f.actorId) : undefined,
     f.targetType ? eq(auditLog.targetType, f.targetType) : undefined,
     f.targetId ? eq(auditLog.targetId, f.targetId) : undefined,
+    f.requestId ? eq(auditLog.requestId, f.requestId) : undefined,
     f.severities?.length ? inArray(auditLog.severity, f.severities) : undefined,
     f.outcome ? eq(auditLog.outcome, f.outcome) : undefined,
     f.from ? gte(auditLog.at, f.from) : undefined,

@@ -36,6 +36,9 @@ const Filter = Type.Object(
     service: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })),
     statusClass: Type.Optional(Type.Integer({ minimum: 1, maximum: 5, description: '2 = 2xx, 4 = 4xx…' })),
     errorCode: Type.Optional(Type.String({ pattern: '^[A-Z][A-Z0-9_]{1,63}$' })),
+    requestId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'X-Lgsp-Request-Id của cuộc gọi' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -139,6 +142,7 @@ export function exchangeRoutes(deps: { db: Db; org: OrgService }) {
     serviceCode: q.service,
     statusClass: q.statusClass,
     errorCode: q.errorCode,
+    requestId: q.requestId,
     unitIds: await scopeOf(ctx),
     limit,
   });

@@ -20,6 +20,8 @@ export interface ExchangeFilter {
   /** 2 → 2xx, 4 → 4xx… */
   statusClass?: number;
   errorCode?: string;
+  /** The record of one call, by the X-Lgsp-Request-Id its answer carried. */
+  requestId?: string;
   /** Only rows whose source or destination unit is one of these (the reader's scope); undefined = all. */
   unitIds?: readonly string[];
   /** Keyset cursor: rows strictly older than this (time, id). */
@@ -38,6 +40,7 @@ function conditions(f: Omit<ExchangeFilter, 'limit' | 'before'>): SQL[] {
     where.push(gte(x.status, f.statusClass * 100), lt(x.status, f.statusClass * 100 + 100));
   }
   if (f.errorCode) where.push(eq(x.errorCode, f.errorCode));
+  if (f.requestId) where.push(eq(x.requestId, f.requestId));
   if (f.unitIds) {
     where.push(
       f.unitIds.length

@@ -61,6 +61,8 @@ export interface paths {
                     limit: number;
                     outcome?: "success" | "failure";
                     q?: string;
+                    /** @description Mã tra cứu của một yêu cầu (requestId) */
+                    requestId?: string;
                     severity?: ("info" | "notice" | "warning" | "error" | "critical")[];
                     targetId?: string;
                     targetType?: string;
@@ -128,6 +130,8 @@ export interface paths {
                     from?: string;
                     outcome?: "success" | "failure";
                     q?: string;
+                    /** @description Mã tra cứu của một yêu cầu (requestId) */
+                    requestId?: string;
                     severity?: ("info" | "notice" | "warning" | "error" | "critical")[];
                     targetId?: string;
                     targetType?: string;
@@ -172,6 +176,8 @@ export interface paths {
                     from?: string;
                     outcome?: "success" | "failure";
                     q?: string;
+                    /** @description Mã tra cứu của một yêu cầu (requestId) */
+                    requestId?: string;
                     severity?: ("info" | "notice" | "warning" | "error" | "critical")[];
                     targetId?: string;
                     targetType?: string;
@@ -3293,6 +3299,8 @@ export interface paths {
                     errorCode?: string;
                     from?: string;
                     limit: number;
+                    /** @description X-Lgsp-Request-Id của cuộc gọi */
+                    requestId?: string;
                     service?: string;
                     sourceUnitId?: string;
                     /** @description 2 = 2xx, 4 = 4xx… */
@@ -3364,6 +3372,8 @@ export interface paths {
                     errorCode?: string;
                     format: "csv" | "xlsx";
                     from?: string;
+                    /** @description X-Lgsp-Request-Id của cuộc gọi */
+                    requestId?: string;
                     service?: string;
                     sourceUnitId?: string;
                     /** @description 2 = 2xx, 4 = 4xx… */
