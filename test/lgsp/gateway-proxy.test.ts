@@ -169,7 +169,7 @@ describe('forwarding', () => {
         req.end();
       });
       expect(status).toBe(400);
-      expect(JSON.parse(body).code).toBe('MALFORMED_REQUEST');
+      expect(JSON.parse(body).code).toBe('LGSP_PATH_DOT_SEGMENT');
     }
   });
 });

@@ -12,6 +12,11 @@ export const gatewayErrors = defineErrors({
     vi: 'Dịch vụ đích {service} của đơn vị {unitCode} ngừng kết nối từ {since}.',
     en: 'Destination {service} of unit {unitCode} has been offline since {since}.',
   },
+  LGSP_PATH_DOT_SEGMENT: {
+    status: 400,
+    vi: 'Đường dẫn có đoạn "." hoặc ".." (kể cả dạng mã hoá %2e): nền tảng không chuyển tiếp, vì nó có thể ra ngoài đường dẫn gốc của dịch vụ.',
+    en: 'The path has a "." or ".." segment (also when encoded as %2e): the platform does not forward it, as it could leave the service\'s base path.',
+  },
   LGSP_OPERATION_NOT_ALLOWED: {
     status: 403,
     vi: 'Ứng dụng không được quyền gọi {method} trên dịch vụ {service}.',
@@ -98,6 +103,7 @@ export function gatewayErrorCategory(code: string): string {
     case 'LGSP_BODY_MALFORMED':
     case 'LGSP_CONVERSION_TOO_LARGE':
     case 'LGSP_SESSION_NOT_SIGNED':
+    case 'LGSP_PATH_DOT_SEGMENT':
       return `Client.BadRequest.${code}`;
     case 'LGSP_ACCESS_DENIED':
     case 'LGSP_OPERATION_NOT_ALLOWED':

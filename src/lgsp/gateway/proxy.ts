@@ -483,7 +483,7 @@ export function createProxy(deps: ProxyDeps) {
       };
       states.set(request, state);
       try {
-        if (hasDotSegment(state.path)) throw new AppError('MALFORMED_REQUEST');
+        if (hasDotSegment(state.path)) throw new AppError('LGSP_PATH_DOT_SEGMENT');
         await forward(request, reply, state, rawPath, query);
         return reply;
       } catch (err) {
