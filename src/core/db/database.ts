@@ -96,8 +96,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     mkdirSync(dir, { recursive: true });
     unlock = lockDataFolder(dir);
   }
-  const client = new PGlite(dir);
+  let client: PGlite;
   try {
+    client = new PGlite(dir);
     await client.waitReady;
   } catch (err) {
     unlock();

@@ -116,17 +116,23 @@ describe('password policy (SEC-03 b, c, d, e)', () => {
   });
 });
 
+/** Sets the lockout policy to 3 failures in 10 minutes through the API, as an administrator; returns them. */
+async function lockAfterThreeFailures() {
+  const admin = await loginAs(t, { roles: ['tech_admin'], scope: 'all' });
+  const put = await t.app.inject({
+    method: 'PUT',
+    url: '/api/iam/policies/lockout',
+    headers: admin.headers,
+    payload: { maxFailures: 3, windowMinutes: 10 },
+  });
+  expect(put.statusCode).toBe(200);
+  t.platform.settings.invalidate();
+  return admin;
+}
+
 describe('failed-login limit (SEC-04)', () => {
   it('warns with the attempts left, then locks the account and blocks even the right password', async () => {
-    const admin = await loginAs(t, { roles: ['tech_admin'], scope: 'all' });
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: '/api/iam/policies/lockout',
-      headers: admin.headers,
-      payload: { maxFailures: 3, windowMinutes: 10 },
-    });
-    expect(put.statusCode).toBe(200);
-    t.platform.settings.invalidate();
+    const admin = await lockAfterThreeFailures();
     const u = await loginAs(t);
     const attempt = (password: string) =>
       t.app.inject({
@@ -163,15 +169,7 @@ describe('failed-login limit (SEC-04)', () => {
   });
 
   it('counts wrong current passwords of a password change like failed logins: warns, then locks, audits and ends the session', async () => {
-    const admin = await loginAs(t, { roles: ['tech_admin'], scope: 'all' });
-    const put = await t.app.inject({
-      method: 'PUT',
-      url: '/api/iam/policies/lockout',
-      headers: admin.headers,
-      payload: { maxFailures: 3, windowMinutes: 10 },
-    });
-    expect(put.statusCode).toBe(200);
-    t.platform.settings.invalidate();
+    await lockAfterThreeFailures();
     const u = await loginAs(t);
     const change = (currentPassword: string) =>
       t.app.inject({

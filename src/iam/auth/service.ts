@@ -107,6 +107,12 @@ interface CachedSession {
 }
 const TOKEN_PREFIX = 'tsk_';
 
+/** A new session's cookie token, its CSRF token, and the id stored for it (the token's digest). */
+function newSessionTokens(): { sessionToken: string; csrfToken: string; sessionId: string } {
+  const sessionToken = randomBytes(32).toString('base64url');
+  return { sessionToken, csrfToken: randomBytes(24).toString('base64url'), sessionId: digest(sessionToken) };
+}
+
 /** Creates the authentication service. */
 export function createAuthService(
   platform: Platform,
@@ -237,11 +243,10 @@ export function createAuthService(
   }
 
   async function openSession(ctx: Ctx, account: AccountRow, stage: SessionStage, userAgent: string | null) {
-    const sessionToken = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
+    const { sessionToken, csrfToken, sessionId } = newSessionTokens();
     await db.transaction(async (tx) => {
       await insertSession(tx, {
-        id: digest(sessionToken),
+        id: sessionId,
         accountId: account.id,
         csrfToken,
         stage,
@@ -301,9 +306,7 @@ export function createAuthService(
     session: ResolvedSession,
     stage: SessionStage,
   ): Promise<{ sessionToken: string; csrfToken: string; sessionId: string }> {
-    const sessionToken = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(24).toString('base64url');
-    const sessionId = digest(sessionToken);
+    const { sessionToken, csrfToken, sessionId } = newSessionTokens();
     if (!(await replaceSession(tx, session.sessionId, { id: sessionId, csrfToken, stage }, now())))
       throw new AppError('IAM_UNAUTHENTICATED');
     forgetSession(session.sessionId);
