@@ -134,17 +134,19 @@ describeBrowser('organisation reorganisation in chromium', () => {
   });
 
   it('merges two departments into a new one under their parent, with the code the server proposes', async () => {
-    const home = await unit('Sở Nội vụ', root.id);
-    const labour = await unit('Sở Lao động', root.id);
+    // Names of this attempt only: a retry must not find the units an interrupted first attempt left.
+    const tag = Math.random().toString(36).slice(2, 6);
+    const home = await unit(`Sở Nội vụ ${tag}`, root.id);
+    const labour = await unit(`Sở Lao động ${tag}`, root.id);
     const proposed = await t.services.org.suggestChildCode(systemCtx(), root.id);
 
-    const dialog = await openReorganise('Sở Nội vụ');
+    const dialog = await openReorganise(home.name);
     await dialog.getByText('Sáp nhập', { exact: true }).click();
     // By its id: the new unit's parent field's label also says "các đơn vị bị sáp nhập".
     const sources = dialog.locator('input#sourceIds');
     for (const [typed, name] of [
-      ['noi vu', 'Sở Nội vụ'],
-      ['lao dong', 'Sở Lao động'],
+      ['noi vu', home.name],
+      ['lao dong', labour.name],
     ]) {
       // Typing opens the search; no click on the field, which could land on the tag picked before and
       // remove it (the first pick was lost so under load).
